@@ -1,0 +1,116 @@
+/**
+ * Every error a peer or a user can cause is a BrokerError with a stable code. Adapters map codes once:
+ * AMQP reply codes (amqpReplyCode), MQTT reason codes (protocols/mqtt), native codes (protocols/native) and
+ * HTTP statuses (httpStatus). Tests assert codes, never message text.
+ */
+export type ErrorCode =
+  | 'NOT_FOUND'
+  | 'ACCESS_REFUSED'
+  | 'RESOURCE_LOCKED'
+  | 'PRECONDITION_FAILED'
+  | 'NOT_ALLOWED'
+  | 'NOT_IMPLEMENTED'
+  | 'FRAME_ERROR'
+  | 'SYNTAX_ERROR'
+  | 'COMMAND_INVALID'
+  | 'CHANNEL_ERROR'
+  | 'UNEXPECTED_FRAME'
+  | 'RESOURCE_ERROR'
+  | 'INTERNAL_ERROR'
+  | 'CONNECTION_FORCED'
+  | 'INVALID_PATH'
+  | 'MESSAGE_TOO_LARGE'
+  | 'LIMIT_EXCEEDED'
+  | 'STORAGE_CORRUPT'
+  | 'STORAGE_FULL'
+  | 'INVALID_CONFIG'
+  | 'INVALID_ARGUMENT'
+  | 'UNKNOWN_TOPIC'
+  | 'UNKNOWN_PARTITION'
+  | 'OFFSET_OUT_OF_RANGE'
+  | 'UNKNOWN_MEMBER'
+  | 'REBALANCE_IN_PROGRESS'
+  | 'ILLEGAL_GENERATION'
+  | 'ALREADY_EXISTS'
+  | 'BROKER_STOPPING'
+  | 'TIMEOUT';
+
+export class BrokerError extends Error {
+  readonly code: ErrorCode;
+  constructor(code: ErrorCode, message: string) {
+    super(message);
+    this.name = 'BrokerError';
+    this.code = code;
+  }
+}
+
+/** AMQP 0-9-1 reply codes, as RabbitMQ uses them. */
+export const AMQP_REPLY_CODE: Record<ErrorCode, number> = {
+  NOT_FOUND: 404,
+  ACCESS_REFUSED: 403,
+  RESOURCE_LOCKED: 405,
+  PRECONDITION_FAILED: 406,
+  NOT_ALLOWED: 530,
+  NOT_IMPLEMENTED: 540,
+  FRAME_ERROR: 501,
+  SYNTAX_ERROR: 502,
+  COMMAND_INVALID: 503,
+  CHANNEL_ERROR: 504,
+  UNEXPECTED_FRAME: 505,
+  RESOURCE_ERROR: 506,
+  INTERNAL_ERROR: 541,
+  CONNECTION_FORCED: 320,
+  INVALID_PATH: 402,
+  MESSAGE_TOO_LARGE: 406,
+  LIMIT_EXCEEDED: 406,
+  STORAGE_CORRUPT: 541,
+  STORAGE_FULL: 506,
+  INVALID_CONFIG: 541,
+  INVALID_ARGUMENT: 406,
+  UNKNOWN_TOPIC: 404,
+  UNKNOWN_PARTITION: 404,
+  OFFSET_OUT_OF_RANGE: 406,
+  UNKNOWN_MEMBER: 404,
+  REBALANCE_IN_PROGRESS: 406,
+  ILLEGAL_GENERATION: 406,
+  ALREADY_EXISTS: 406,
+  BROKER_STOPPING: 320,
+  TIMEOUT: 541,
+};
+
+export const HTTP_STATUS: Record<ErrorCode, number> = {
+  NOT_FOUND: 404,
+  ACCESS_REFUSED: 403,
+  RESOURCE_LOCKED: 423,
+  PRECONDITION_FAILED: 412,
+  NOT_ALLOWED: 405,
+  NOT_IMPLEMENTED: 501,
+  FRAME_ERROR: 400,
+  SYNTAX_ERROR: 400,
+  COMMAND_INVALID: 400,
+  CHANNEL_ERROR: 400,
+  UNEXPECTED_FRAME: 400,
+  RESOURCE_ERROR: 503,
+  INTERNAL_ERROR: 500,
+  CONNECTION_FORCED: 503,
+  INVALID_PATH: 400,
+  MESSAGE_TOO_LARGE: 413,
+  LIMIT_EXCEEDED: 429,
+  STORAGE_CORRUPT: 500,
+  STORAGE_FULL: 507,
+  INVALID_CONFIG: 400,
+  INVALID_ARGUMENT: 400,
+  UNKNOWN_TOPIC: 404,
+  UNKNOWN_PARTITION: 404,
+  OFFSET_OUT_OF_RANGE: 416,
+  UNKNOWN_MEMBER: 404,
+  REBALANCE_IN_PROGRESS: 409,
+  ILLEGAL_GENERATION: 409,
+  ALREADY_EXISTS: 409,
+  BROKER_STOPPING: 503,
+  TIMEOUT: 504,
+};
+
+export function isBrokerError(err: unknown): err is BrokerError {
+  return err instanceof BrokerError;
+}
