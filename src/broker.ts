@@ -1,0 +1,208 @@
+/**
+ * The broker process: storage, the default vhost, alarms, security, and the protocol listeners, started and
+ * stopped in order. Embeddable: `const b = new Broker({ dataDir, amqpPort: 0 }); await b.start(); … await b.stop()`.
+ *
+ *   new ──start()──► starting ──► running ──stop()──► stopping ──► stopped
+ *   stop() stops accepting, closes connections politely, waits for in-flight commits, then closes the files.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { createAmqpServer } from '../protocols/amqp/server';
+import { createMqttServer } from '../protocols/mqtt/server';
+import { createNativeServer } from '../protocols/native/server';
+import { MemoryLogStore, SqliteLogStore, SqliteMetaStore, type LogStore, type MetaStore } from '../storage';
+import { type BrokerConfig, type ConfigSources, loadConfig } from './config';
+import { ResourceAlarms } from './core/alarms';
+import { BrokerError } from './core/errors';
+import type { Limits } from './core/limits';
+import { type Logger, childLogger } from './core/logger';
+import type { BrokerContext, StreamProtocolServer, VirtualHost } from './core/types';
+import { VirtualHostImpl } from './core/vhost';
+import { HttpServer } from './management/http-server';
+import { createMetrics } from './management/metrics';
+import { createDefaultSecurity } from './security/default-security';
+
+export type BrokerOptions = Partial<Omit<BrokerConfig, 'limits'>> & { limits?: Partial<Limits> };
+
+export interface BrokerPorts {
+  amqp: number;
+  mqtt: number;
+  native: number;
+  http: number;
+}
+
+type State = 'new' | 'starting' | 'running' | 'stopping' | 'stopped';
+
+const DEFAULT_VHOST = '/';
+
+export class Broker {
+  readonly config: BrokerConfig;
+  private state: State = 'new';
+  private readonly logger: Logger;
+  private store: LogStore | null = null;
+  private transientStore: LogStore | null = null;
+  private meta: MetaStore | null = null;
+  private readonly vhosts = new Map<string, VirtualHostImpl>();
+  private alarms: ResourceAlarms | null = null;
+  private servers: StreamProtocolServer[] = [];
+  private http: HttpServer | null = null;
+  private ctx: BrokerContext | null = null;
+  private readonly startedAtMs = Date.now();
+
+  /**
+   * Embedding: options over the defaults, nothing read from files or the environment. The CLI builds its
+   * config from file, environment and flags with `loadConfig` and passes `{ sources }` instead.
+   */
+  constructor(options: BrokerOptions = {}, sources?: ConfigSources) {
+    this.config = loadConfig(sources ?? { env: {}, file: null, overrides: options });
+    this.logger = childLogger('broker');
+  }
+
+  context(): BrokerContext {
+    if (!this.ctx) throw new BrokerError('INTERNAL_ERROR', 'broker not started');
+    return this.ctx;
+  }
+
+  ports(): BrokerPorts {
+    const byName = (n: string): number => this.servers.find((s) => s.name === n)?.port() ?? 0;
+    return { amqp: byName('amqp'), mqtt: byName('mqtt'), native: byName('native'), http: this.http?.port() ?? 0 };
+  }
+
+  async start(): Promise<void> {
+    if (this.state !== 'new') throw new BrokerError('INTERNAL_ERROR', `cannot start a broker that is ${this.state}`);
+    this.state = 'starting';
+    const cfg = this.config;
+    try {
+      fs.mkdirSync(cfg.dataDir, { recursive: true });
+      const store: LogStore = new SqliteLogStore({
+        dataDir: path.join(cfg.dataDir, 'segments'),
+        synchronous: cfg.synchronous,
+        segmentSizeMaxBytes: cfg.limits.segmentSizeMaxBytes,
+        groupCommitDelayMaxMs: cfg.limits.groupCommitDelayMaxMs,
+        groupCommitBytesMax: cfg.limits.groupCommitBytesMax,
+        quarantineCorrupt: cfg.quarantineCorrupt,
+      });
+      this.store = store;
+      await store.open();
+      const transientStore = new MemoryLogStore();
+      this.transientStore = transientStore;
+      await transientStore.open();
+      const meta = SqliteMetaStore.open(path.join(cfg.dataDir, 'meta.sqlite'), cfg.synchronous);
+      this.meta = meta;
+
+      const alarms = new ResourceAlarms({
+        memoryHighWatermarkBytes: cfg.limits.memoryHighWatermarkBytes,
+        diskFreeLimitBytes: cfg.limits.diskFreeLimitBytes,
+        dataDir: cfg.dataDir,
+        storageFull: () => (store as LogStore & { isFull?: () => boolean }).isFull?.() ?? false,
+        logger: this.logger,
+      });
+      this.alarms = alarms;
+      alarms.start();
+
+      const vhost = new VirtualHostImpl(DEFAULT_VHOST, {
+        store,
+        transientStore,
+        meta,
+        limits: cfg.limits,
+        logger: childLogger('vhost'),
+        now: () => Date.now(),
+        setTimer: (ms: number, fn: () => void) => {
+          const t = setTimeout(fn, ms);
+          t.unref();
+          return () => clearTimeout(t);
+        },
+      });
+      await vhost.recover();
+      this.vhosts.set(DEFAULT_VHOST, vhost);
+
+      const ctx: BrokerContext = {
+        vhost: (name) => this.vhosts.get(name),
+        defaultVhost: vhost,
+        security: createDefaultSecurity(cfg),
+        alarms,
+        limits: cfg.limits,
+        logger: childLogger('protocol'),
+        nodeName: cfg.nodeName,
+        meta,
+      };
+      this.ctx = ctx;
+      const host = cfg.host;
+      this.servers = [
+        createAmqpServer(ctx, { host, port: cfg.amqpPort }),
+        createMqttServer(ctx, { host, port: cfg.mqttPort }),
+        createNativeServer(ctx, { host, port: cfg.nativePort }),
+      ];
+      for (const s of this.servers) await s.start();
+      const metrics = createMetrics(() => this.counters());
+      this.http = new HttpServer({
+        host,
+        port: cfg.httpPort,
+        logger: childLogger('http'),
+        metrics,
+        websocketRoutes: new Map(
+          this.servers.filter((s) => s.name === 'mqtt' || s.name === 'native').map((s) => [`/${s.name}`, s]),
+        ),
+        overview: () => this.overview(),
+      });
+      await this.http.start();
+      this.state = 'running';
+      this.logger.info({ ports: this.ports(), dataDir: cfg.dataDir, node: cfg.nodeName }, 'polymq started');
+    } catch (err) {
+      this.state = 'running';
+      await this.stop().catch(() => undefined);
+      throw err;
+    }
+  }
+
+  async stop(): Promise<void> {
+    if (this.state === 'stopped' || this.state === 'stopping' || this.state === 'new') {
+      this.state = 'stopped';
+      return;
+    }
+    this.state = 'stopping';
+    await this.http?.stop().catch((err: unknown) => this.logger.warn({ err }, 'http stop failed'));
+    for (const s of this.servers) await s.stop().catch((err: unknown) => this.logger.warn({ err, server: s.name }, 'listener stop failed'));
+    for (const v of this.vhosts.values()) await v.close();
+    this.alarms?.stop();
+    await this.store?.flush();
+    await this.store?.close();
+    await this.transientStore?.close();
+    await this.meta?.close();
+    this.state = 'stopped';
+    this.logger.info('polymq stopped');
+  }
+
+  /** Counters for /metrics and status. */
+  counters(): Record<string, number> {
+    const st = this.store?.stats();
+    const out: Record<string, number> = {
+      uptime_seconds: Math.round((Date.now() - this.startedAtMs) / 1000),
+      alarms_blocked: this.alarms?.blocked ? 1 : 0,
+    };
+    for (const s of this.servers) out[`connections_${s.name}`] = s.connectionCount();
+    if (st) {
+      out.storage_logs = st.logs;
+      out.storage_segments = st.segments;
+      out.storage_bytes_on_disk = st.bytesOnDisk;
+      out.storage_commits = st.commits;
+      out.storage_records_appended = st.recordsAppended;
+    }
+    return out;
+  }
+
+  overview(): unknown {
+    return {
+      node: this.config.nodeName,
+      ports: this.ports(),
+      dataDir: this.config.dataDir,
+      alarms: this.alarms?.reason ?? null,
+      counters: this.counters(),
+      topics: this.vhosts.get(DEFAULT_VHOST)?.topics.listTopics() ?? [],
+    };
+  }
+
+  vhost(name: string = DEFAULT_VHOST): VirtualHost | undefined {
+    return this.vhosts.get(name);
+  }
+}
