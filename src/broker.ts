@@ -5,6 +5,7 @@
  *   new ──start()──► starting ──► running ──stop()──► stopping ──► stopped
  *   stop() stops accepting, closes connections politely, waits for in-flight commits, then closes the files.
  */
+import { EventEmitter } from 'node:events';
 import fs from 'node:fs';
 import path from 'node:path';
 import { createAmqpServer } from '../protocols/amqp/server';
@@ -35,7 +36,8 @@ type State = 'new' | 'starting' | 'running' | 'stopping' | 'stopped';
 
 const DEFAULT_VHOST = '/';
 
-export class Broker {
+/** Emits 'stopped' after stop() completes (also when a client asked for the shutdown). */
+export class Broker extends EventEmitter {
   readonly config: BrokerConfig;
   private state: State = 'new';
   private readonly logger: Logger;
@@ -54,6 +56,7 @@ export class Broker {
    * config from file, environment and flags with `loadConfig` and passes `{ sources }` instead.
    */
   constructor(options: BrokerOptions = {}, sources?: ConfigSources) {
+    super();
     this.config = loadConfig(sources ?? { env: {}, file: null, overrides: options });
     this.logger = childLogger('broker');
   }
@@ -72,6 +75,7 @@ export class Broker {
     if (this.state !== 'new') throw new BrokerError('INTERNAL_ERROR', `cannot start a broker that is ${this.state}`);
     this.state = 'starting';
     const cfg = this.config;
+    const host = cfg.host;
     try {
       fs.mkdirSync(cfg.dataDir, { recursive: true });
       const store: LogStore = new SqliteLogStore({
@@ -125,9 +129,16 @@ export class Broker {
         logger: childLogger('protocol'),
         nodeName: cfg.nodeName,
         meta,
+        control: {
+          listeners: () => {
+            const p = this.ports();
+            return (['amqp', 'mqtt', 'native', 'http'] as const).map((protocol) => ({ protocol, host, port: p[protocol] }));
+          },
+          storage: () => ({ dataDir: cfg.dataDir, synchronous: cfg.synchronous, ...(this.store?.stats() ?? {}) }),
+          shutdown: ({ timeoutMs, force }) => this.requestShutdown(timeoutMs, force),
+        },
       };
       this.ctx = ctx;
-      const host = cfg.host;
       this.servers = [
         createAmqpServer(ctx, { host, port: cfg.amqpPort }),
         createMqttServer(ctx, { host, port: cfg.mqttPort }),
@@ -171,6 +182,21 @@ export class Broker {
     await this.meta?.close();
     this.state = 'stopped';
     this.logger.info('polymq stopped');
+    this.emit('stopped');
+  }
+
+  /** A client (native SHUTDOWN, `polymq stop`) asked us to stop; answer first, then stop on the next tick. */
+  private requestShutdown(timeoutMs: number, force: boolean): void {
+    this.logger.info({ timeoutMs, force }, 'shutdown requested by a client');
+    setImmediate(() => {
+      if (force) {
+        this.emit('force-stop');
+        return;
+      }
+      const timer = setTimeout(() => this.emit('force-stop'), timeoutMs);
+      timer.unref();
+      void this.stop().finally(() => clearTimeout(timer));
+    });
   }
 
   /** Counters for /metrics and status. */

@@ -55,6 +55,11 @@ export function registerStart(program: Command): void {
         },
       );
     };
+    broker.on('stopped', () => process.exit(0));
+    broker.on('force-stop', () => {
+      log.warn('forced stop');
+      process.exit(1);
+    });
     process.on('SIGTERM', () => shutdown('SIGTERM'));
     process.on('SIGINT', () => shutdown('SIGINT'));
     try {
