@@ -16,7 +16,7 @@ import { type BrokerConfig, type ConfigSources, loadConfig } from './config';
 import { ResourceAlarms } from './core/alarms';
 import { BrokerError } from './core/errors';
 import type { Limits } from './core/limits';
-import { type Logger, childLogger } from './core/logger';
+import { type Logger, childLogger, rootLogger } from './core/logger';
 import type { BrokerContext, StreamProtocolServer, VirtualHost } from './core/types';
 import { VirtualHostImpl } from './core/vhost';
 import { HttpServer } from './management/http-server';
@@ -34,7 +34,6 @@ export interface BrokerPorts {
 
 type State = 'new' | 'starting' | 'running' | 'stopping' | 'stopped';
 
-const DEFAULT_VHOST = '/';
 
 /** Emits 'stopped' after stop() completes (also when a client asked for the shutdown). */
 export class Broker extends EventEmitter {
@@ -104,29 +103,32 @@ export class Broker extends EventEmitter {
       this.alarms = alarms;
       alarms.start();
 
-      const vhost = new VirtualHostImpl(DEFAULT_VHOST, {
-        store,
-        transientStore,
-        meta,
-        limits: cfg.limits,
-        logger: childLogger('vhost'),
-        now: () => Date.now(),
-        setTimer: (ms: number, fn: () => void) => {
-          const t = setTimeout(fn, ms);
-          t.unref();
-          return () => clearTimeout(t);
-        },
-      });
-      await vhost.recover();
-      this.vhosts.set(DEFAULT_VHOST, vhost);
+      for (const name of cfg.vhosts) {
+        const vhost = new VirtualHostImpl(name, {
+          store,
+          transientStore,
+          meta,
+          limits: cfg.limits,
+          logger: childLogger('vhost').child({ vhost: name }),
+          now: () => Date.now(),
+          setTimer: (ms: number, fn: () => void) => {
+            const t = setTimeout(fn, ms);
+            t.unref();
+            return () => clearTimeout(t);
+          },
+        });
+        await vhost.recover();
+        this.vhosts.set(name, vhost);
+      }
+      const defaultVhost = this.vhosts.get(cfg.vhosts[0]) as VirtualHostImpl;
 
       const ctx: BrokerContext = {
         vhost: (name) => this.vhosts.get(name),
-        defaultVhost: vhost,
+        defaultVhost,
         security: createDefaultSecurity(cfg),
         alarms,
         limits: cfg.limits,
-        logger: childLogger('protocol'),
+        logger: rootLogger(),
         nodeName: cfg.nodeName,
         meta,
         control: {
@@ -224,11 +226,11 @@ export class Broker extends EventEmitter {
       dataDir: this.config.dataDir,
       alarms: this.alarms?.reason ?? null,
       counters: this.counters(),
-      topics: this.vhosts.get(DEFAULT_VHOST)?.topics.listTopics() ?? [],
+      topics: this.vhosts.get(this.config.vhosts[0])?.topics.listTopics() ?? [],
     };
   }
 
-  vhost(name: string = DEFAULT_VHOST): VirtualHost | undefined {
+  vhost(name: string = this.config.vhosts[0]): VirtualHost | undefined {
     return this.vhosts.get(name);
   }
 }

@@ -26,6 +26,8 @@ export interface BrokerConfig {
   loopbackUsers: string[];
   /** MQTT clients without credentials are treated as the default user (Mosquitto local mode, RabbitMQ's allow_anonymous). */
   mqttAllowAnonymous: boolean;
+  /** Virtual hosts served; the first is the default for MQTT and native clients. */
+  vhosts: string[];
   /** Interval between $SYS publications, seconds (0 = off). */
   sysIntervalSeconds: number;
   limits: Limits;
@@ -64,6 +66,7 @@ const BASE_OPTIONS: OptionSpec[] = [
   { key: 'defaultPass', env: 'POLYMQ_DEFAULT_PASS', flag: '--default-pass', kind: 'string', doc: 'Its password (default guest).' },
   { key: 'loopbackUsers', env: 'POLYMQ_LOOPBACK_USERS', flag: '--loopback-users', kind: 'list', doc: 'Comma-separated users allowed from loopback only (default guest).' },
   { key: 'mqttAllowAnonymous', env: 'POLYMQ_MQTT_ALLOW_ANONYMOUS', flag: '--mqtt-allow-anonymous', kind: 'bool', doc: 'MQTT clients without a username act as the default user (default true; loopback rule still applies).' },
+  { key: 'vhosts', env: 'POLYMQ_VHOSTS', flag: '--vhosts', kind: 'list', doc: "Comma-separated virtual hosts (default '/'); the first is used by MQTT and native clients." },
   { key: 'sysIntervalSeconds', env: 'POLYMQ_SYS_INTERVAL_SECONDS', flag: '--sys-interval-seconds', kind: 'int', doc: 'Seconds between MQTT $SYS updates (default 10; 0 = off).' },
 ];
 
@@ -113,6 +116,7 @@ export function defaultConfig(): BrokerConfig {
     defaultPass: 'guest',
     loopbackUsers: ['guest'],
     mqttAllowAnonymous: true,
+    vhosts: ['/'],
     sysIntervalSeconds: 10,
     limits: { ...LIMITS },
   };
@@ -218,5 +222,6 @@ export function loadConfig(sources: ConfigSources = {}): BrokerConfig {
     if (limits) Object.assign(cfg.limits, limits);
   }
   cfg.dataDir = path.resolve(cfg.dataDir);
+  if (cfg.vhosts.length === 0) throw invalid('vhosts', 'merged config', 'at least one virtual host is required');
   return cfg;
 }
