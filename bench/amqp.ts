@@ -71,7 +71,7 @@ export async function runAmqpBench(count = 100_000): Promise<string> {
       const b = q.rows.find((x) => x.scenario === scenario);
       if (a && b) lines.push(`- ${scenario}: polymq/RabbitMQ throughput ratio ${(a.msgPerSec / b.msgPerSec).toFixed(2)}×, p99 ${a.p99Ms} ms vs ${b.p99Ms} ms`);
     }
-  } else lines.push('- RabbitMQ not installed (bench/reference/install.sh): no side-by-side figures.');
+  } else lines.push('- RabbitMQ not installed (conformance/reference/install.sh): no side-by-side figures.');
   return lines.join('\n');
 }
 

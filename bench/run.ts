@@ -1,5 +1,5 @@
 /**
- * `npm run bench`: installs the reference brokers when possible (bench/reference/install.sh), runs every
+ * `npm run bench`: installs the reference brokers when possible (conformance/reference/install.sh), runs every
  * benchmark script in its own process, prints their reports and, with --write, appends them to bench/RESULTS.md.
  * Usage: node dist/bench/run.js [--write] [name …]   (names: storage amqp-codec native amqp mqtt)
  */
@@ -17,7 +17,7 @@ function main(): void {
   const write = args.includes('--write');
   const wanted = args.filter((a) => !a.startsWith('--'));
   const selected = BENCHES.filter((b) => wanted.length === 0 || wanted.includes(b));
-  const install = spawnSync('bash', [path.join(REPO_ROOT, 'bench/reference/install.sh')], { stdio: 'inherit' });
+  const install = spawnSync('bash', [path.join(REPO_ROOT, 'conformance/reference/install.sh')], { stdio: 'inherit' });
   if (install.status !== 0) process.stderr.write('bench: reference brokers not installed; side-by-side rows will be missing\n');
   const sections: string[] = [`## Run of ${new Date().toISOString()} on ${machineLine()}`, `Command: \`npm run bench\` (${selected.join(', ')})`, ''];
   for (const name of selected) {

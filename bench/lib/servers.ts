@@ -1,6 +1,6 @@
 /**
  * Brokers under benchmark, each as a child process on loopback with its own temp dir: polymq (this build),
- * RabbitMQ and Mosquitto (Debian packages, installed by bench/reference/install.sh) and Aedes (npm).
+ * RabbitMQ and Mosquitto (Debian packages, installed by conformance/reference/install.sh) and Aedes (npm).
  */
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';

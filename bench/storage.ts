@@ -1,0 +1,200 @@
+/**
+ * Storage benchmark: SqliteLogStore appends (1 KiB and 100 B records, many logs at once, synchronous=FULL and
+ * NORMAL), sequential reads, memory while a reader lags far behind, and the disk's own sequential write rate (dd
+ * with direct I/O) measured in the same run. Standalone: node dist/bench/storage.js
+ */
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { SqliteLogStore } from '../storage/sqlite-store';
+import type { AppendRecord, LogHandle, StoreOptions } from '../storage/types';
+
+export interface BenchResult {
+  name: string;
+  value: number;
+  unit: string;
+  /** The target this figure is held against, when there is one. */
+  target?: number;
+  note?: string;
+}
+
+/** Appends kept in flight (group-commit rounds not yet awaited), like many producers with outstanding confirms. */
+const ROUNDS_IN_FLIGHT = 4;
+
+function options(dataDir: string, synchronous: 'full' | 'normal'): StoreOptions {
+  return {
+    dataDir,
+    synchronous,
+    segmentSizeMaxBytes: 256 * 1024 * 1024,
+    groupCommitDelayMaxMs: 2,
+    groupCommitBytesMax: 8 * 1024 * 1024,
+    quarantineCorrupt: false,
+  };
+}
+
+function benchDir(): string {
+  const base = path.join(os.tmpdir(), 'polymq-bench');
+  fs.mkdirSync(base, { recursive: true });
+  return fs.mkdtempSync(base + '/storage-');
+}
+
+interface AppendRun {
+  recordsPerSec: number;
+  mbPerSec: number;
+  commits: number;
+}
+
+/** `logs` logs each get `perLogPerRound` records per round until `total` records are durable. */
+async function appendRun(dir: string, synchronous: 'full' | 'normal', recordBytes: number, total: number, logCount: number, perLogPerRound: number): Promise<AppendRun> {
+  const store = new SqliteLogStore(options(dir, synchronous));
+  await store.open();
+  const logs: LogHandle[] = Array.from({ length: logCount }, (_, i) => store.log(`bench-${i}`));
+  const value = Buffer.alloc(recordBytes, 0x61);
+  const batch: AppendRecord[] = Array.from({ length: perLogPerRound }, () => ({ key: null, headers: null, value }));
+  const inFlight: Promise<void>[] = [];
+  const start = process.hrtime.bigint();
+  let appended = 0;
+  while (appended < total) {
+    let last: Promise<void> | null = null;
+    for (const log of logs) {
+      last = log.append(batch).durable;
+      appended += perLogPerRound;
+    }
+    if (last !== null) inFlight.push(last);
+    // Yield so the group commit can run; keep a few rounds outstanding.
+    if (inFlight.length >= ROUNDS_IN_FLIGHT) await inFlight.shift();
+    else await new Promise((r) => setImmediate(r));
+  }
+  await Promise.all(inFlight);
+  await store.flush();
+  const seconds = Number(process.hrtime.bigint() - start) / 1e9;
+  const commits = store.stats().commits;
+  await store.close();
+  return { recordsPerSec: appended / seconds, mbPerSec: (appended * recordBytes) / seconds / 1e6, commits };
+}
+
+/** Reads every record of every log written by appendRun, 1,000 records per call. */
+async function readRun(dir: string): Promise<number> {
+  const store = new SqliteLogStore(options(dir, 'full'));
+  await store.open();
+  let count = 0;
+  const start = process.hrtime.bigint();
+  for (const name of store.listLogs()) {
+    const log = store.log(name);
+    for (let o = log.startOffset(); o < log.committedOffset(); ) {
+      const got = log.read(o, 1000, 4 * 1024 * 1024);
+      count += got.length;
+      o = got[got.length - 1].offset + 1;
+    }
+  }
+  const seconds = Number(process.hrtime.bigint() - start) / 1e9;
+  await store.close();
+  return count / seconds;
+}
+
+/** RSS growth while writing `total` 1 KiB records and a reader stays far behind (reads the oldest data). */
+async function laggingReaderRss(dir: string, total: number): Promise<{ growthMiB: number; recordsPerSec: number }> {
+  const store = new SqliteLogStore(options(dir, 'full'));
+  await store.open();
+  const log = store.log('lagging');
+  const value = Buffer.alloc(1024, 0x62);
+  const batch: AppendRecord[] = Array.from({ length: 500 }, () => ({ key: null, headers: null, value }));
+  global.gc?.();
+  const rssStart = process.memoryUsage().rss;
+  let rssMax = rssStart;
+  let readerAt = 0;
+  const start = process.hrtime.bigint();
+  for (let appended = 0; appended < total; appended += batch.length) {
+    await log.append(batch).durable;
+    if (appended % 20_000 === 0) {
+      // The reader advances 10 records for every 1,000 written: always far behind.
+      const got = log.read(readerAt, 100, 1 << 20);
+      if (got.length > 0) readerAt = got[got.length - 1].offset + 1;
+      rssMax = Math.max(rssMax, process.memoryUsage().rss);
+    }
+  }
+  const seconds = Number(process.hrtime.bigint() - start) / 1e9;
+  await store.close();
+  return { growthMiB: (rssMax - rssStart) / 2 ** 20, recordsPerSec: total / seconds };
+}
+
+/** The disk's own sequential write rate with direct I/O, in MB/s. */
+function ddWriteRate(dir: string): number {
+  const file = path.join(dir, 'dd.bin');
+  try {
+    const out = execFileSync('dd', ['if=/dev/zero', `of=${file}`, 'bs=1M', 'count=512', 'oflag=direct'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+    return parseDdRate(out);
+  } catch (err) {
+    const stderr = typeof err === 'object' && err !== null && 'stderr' in err ? String(err.stderr) : '';
+    return parseDdRate(stderr);
+  } finally {
+    fs.rmSync(file, { force: true });
+  }
+}
+
+function parseDdRate(text: string): number {
+  const m = /(\d+(?:\.\d+)?) bytes[^,]*, [^,]+ s, ([\d.]+) ([kMG]B)\/s/.exec(text) ?? /copied, ([\d.]+) s, ([\d.]+) ([kMG]B)\/s/.exec(text);
+  if (m === null) return NaN;
+  const rate = Number(m[m.length - 2]);
+  const unit = m[m.length - 1];
+  return unit === 'GB' ? rate * 1000 : unit === 'kB' ? rate / 1000 : rate;
+}
+
+export async function runStorageBench(scale = 1): Promise<BenchResult[]> {
+  const results: BenchResult[] = [];
+  const dirs: string[] = [];
+  const dir = (): string => {
+    const d = benchDir();
+    dirs.push(d);
+    return d;
+  };
+  try {
+    const d1 = dir();
+    const kib = await appendRun(d1, 'full', 1024, 600_000 * scale, 64, 64);
+    results.push({ name: 'append 1 KiB, FULL, 64 logs', value: kib.recordsPerSec, unit: 'records/s', target: 150_000, note: `${kib.mbPerSec.toFixed(0)} MB/s, ${kib.commits} commits` });
+    const d2 = dir();
+    const small = await appendRun(d2, 'full', 100, 3_000_000 * scale, 64, 256);
+    results.push({ name: 'append 100 B, FULL, 64 logs', value: small.recordsPerSec, unit: 'records/s', target: 1_000_000, note: `${small.mbPerSec.toFixed(0)} MB/s, ${small.commits} commits` });
+    const many = await appendRun(dir(), 'full', 1024, 200_000 * scale, 10_000, 1);
+    results.push({ name: 'append 1 KiB, FULL, 10,000 logs x 1 record', value: many.recordsPerSec, unit: 'records/s', note: `${many.commits} commits` });
+    const normal = await appendRun(dir(), 'normal', 1024, 600_000 * scale, 64, 64);
+    results.push({ name: 'append 1 KiB, NORMAL, 64 logs', value: normal.recordsPerSec, unit: 'records/s', note: `${normal.mbPerSec.toFixed(0)} MB/s` });
+    results.push({ name: 'read 100 B records (sequential, 1,000 per call)', value: await readRun(d2), unit: 'records/s', target: 2_000_000 });
+    results.push({ name: 'read 1 KiB records (sequential, 1,000 per call)', value: await readRun(d1), unit: 'records/s' });
+    const lag = await laggingReaderRss(dir(), 500_000 * scale);
+    results.push({ name: 'RSS growth, 500 MB written, reader far behind', value: lag.growthMiB, unit: 'MiB', note: `${lag.recordsPerSec.toFixed(0)} records/s single log` });
+    results.push({ name: 'dd bs=1M count=512 oflag=direct', value: ddWriteRate(dir()), unit: 'MB/s' });
+  } finally {
+    for (const d of dirs) fs.rmSync(d, { recursive: true, force: true });
+  }
+  return results;
+}
+
+export function formatResults(results: readonly BenchResult[]): string {
+  const rows = results.map((r) => [
+    r.name,
+    r.value >= 100 ? Math.round(r.value).toLocaleString('en-US') : r.value.toFixed(1),
+    r.unit,
+    r.target === undefined ? '' : `${r.target.toLocaleString('en-US')} (${r.value >= r.target ? 'met' : 'missed'})`,
+    r.note ?? '',
+  ]);
+  const header = ['scenario', 'value', 'unit', 'target', 'note'];
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+  const line = (cells: string[]): string => '| ' + cells.map((c, i) => c.padEnd(widths[i])).join(' | ') + ' |';
+  return [line(header), '|' + widths.map((w) => '-'.repeat(w + 2)).join('|') + '|', ...rows.map(line)].join('\n');
+}
+
+if (require.main === module) {
+  const scale = Number(process.argv[2] ?? '1');
+  runStorageBench(scale).then(
+    (results) => {
+      process.stdout.write(`${os.cpus().length} CPUs, ${os.cpus()[0]?.model ?? '?'}, Node ${process.version}, ${new Date().toISOString()}\n`);
+      process.stdout.write(formatResults(results) + '\n');
+    },
+    (err: unknown) => {
+      process.stderr.write(`${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+      process.exitCode = 1;
+    },
+  );
+}
