@@ -13,7 +13,7 @@
 import type { AppendRecord, StoredRecord } from '../../storage/types';
 import { BrokerError } from './errors';
 import { tableFromJsonString, tableToJsonString } from './header-json';
-import type { HeaderTable, Message, MessageProperties } from './message';
+import type { HeaderTable, HeaderValue, Message, MessageProperties } from './message';
 import type { FetchedRecord, ProduceRecord } from './types';
 
 const KIND_MESSAGE = 1;
@@ -206,6 +206,22 @@ export function encodeProduceRecord(r: ProduceRecord): AppendRecord {
   return { timestamp: r.timestamp, key: r.key, headers, value: r.value };
 }
 
+/** AMQP wire types mean nothing to native clients: typed values become their plain value (decimals a number). */
+function plainHeaderValue(v: HeaderValue): HeaderValue {
+  if (v === null || typeof v !== 'object' || Buffer.isBuffer(v)) return v;
+  if (Array.isArray(v)) return v.map(plainHeaderValue);
+  if ('amqpType' in v && 'value' in v && typeof v.amqpType === 'string') {
+    const inner = v.value;
+    if (inner !== null && typeof inner === 'object' && 'scale' in inner && typeof inner.scale === 'number') {
+      return (inner as { scale: number; value: number }).value / 10 ** inner.scale;
+    }
+    return plainHeaderValue(inner as HeaderValue);
+  }
+  const out: HeaderTable = {};
+  for (const [k, x] of Object.entries(v as HeaderTable)) out[k] = plainHeaderValue(x);
+  return out;
+}
+
 /** Native view of any record; a message's string properties appear as headers named like AMQP's fields. */
 export function decodeFetchedRecord(rec: StoredRecord): FetchedRecord {
   const h = rec.headers;
@@ -213,7 +229,7 @@ export function decodeFetchedRecord(rec: StoredRecord): FetchedRecord {
   if (h !== null && h[0] === KIND_NATIVE) headers = decodeNativeHeaders(h);
   else if (h !== null && h[0] === KIND_MESSAGE) {
     const m = decodeMessageMeta(h);
-    const out: HeaderTable = { ...(m.properties.headers ?? {}) };
+    const out = plainHeaderValue(m.properties.headers ?? {}) as HeaderTable;
     for (const name of STRING_PROPS) {
       const v = m.properties[name];
       if (v !== undefined) out[name] = v;

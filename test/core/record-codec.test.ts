@@ -39,6 +39,8 @@ describe('record codec', () => {
     const msgRec = encodeMessageRecord({ exchange: '', routingKey: 'q', properties: { contentType: 'application/json', headers: { a: 1 } }, body: Buffer.from('{}') });
     const asNative = decodeFetchedRecord(stored(msgRec, 3));
     expect(asNative).toMatchObject({ offset: 3, headers: { a: 1, contentType: 'application/json' } });
+    const typed = encodeMessageRecord({ exchange: '', routingKey: 'q', properties: { headers: { seq: { amqpType: 'b', value: 1 }, d: { amqpType: 'D', value: { scale: 2, value: 314 } }, n: [{ amqpType: 's', value: 2 }] } }, body: Buffer.alloc(0) });
+    expect(decodeFetchedRecord(stored(typed)).headers).toEqual({ seq: 1, d: 3.14, n: [2] });
     expect(decodeFetchedRecord(stored(encodeProduceRecord({ key: null, value: Buffer.alloc(0), headers: null }))).headers).toBeNull();
   });
 });

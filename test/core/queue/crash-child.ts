@@ -1,0 +1,51 @@
+/**
+ * Child process for the queue crash test (not a test itself): `node crash-child.js <dataDir>` runs a durable
+ * queue on SQLite that publishes, consumes and acks in rounds until the parent SIGKILLs it. It reports to the
+ * parent, always before acting on it: {published: bodies} once they are committed, {acking: bodies} before
+ * acking them, and {ackedDurable: bodies} once the delivery state holding those acks is persisted.
+ */
+import path from 'node:path';
+import { SqliteLogStore } from '../../../storage/sqlite-store';
+import { SqliteMetaStore } from '../../../storage/sqlite-meta-store';
+import { makeQueue, msg } from './helpers';
+
+export const CRASH_QUEUE = 'cq';
+
+function send(m: unknown): Promise<void> {
+  return new Promise((resolve) => process.send?.(m, () => resolve()));
+}
+
+async function main(dataDir: string): Promise<void> {
+  const store = new SqliteLogStore({
+    dataDir,
+    synchronous: 'full',
+    segmentSizeMaxBytes: 64 * 1024,
+    groupCommitDelayMaxMs: 2,
+    groupCommitBytesMax: 8 * 1024 * 1024,
+    quarantineCorrupt: false,
+  });
+  await store.open();
+  const meta = SqliteMetaStore.open(path.join(dataDir, 'meta.sqlite'), 'full');
+  const { q } = makeQueue({ name: CRASH_QUEUE, durable: true, store, meta });
+  await q.recover();
+  await send({ ready: true });
+  for (let round = 0; ; round++) {
+    const bodies = Array.from({ length: 20 }, (_, i) => `r${round}-${i}`);
+    await Promise.all(bodies.map((b) => q.enqueue(msg(b, { deliveryMode: 2 }))));
+    await send({ published: bodies });
+    const got = [];
+    for (let i = 0; i < 15; i++) {
+      const d = q.get(false, 'child');
+      if (d !== null) got.push(d);
+    }
+    const acking = got.filter((_, i) => i % 4 !== 3); // leave some unacked: they must come back
+    await send({ acking: acking.map((d) => d.message.body.toString()) });
+    q.ack(acking.map((d) => d.id));
+    if (round % 2 === 1) {
+      await q.flushState();
+      await send({ ackedDurable: acking.map((d) => d.message.body.toString()) });
+    }
+  }
+}
+
+void main(process.argv[2]);
