@@ -1,0 +1,69 @@
+/** Exchange class (40): declare, delete, bind, unbind (exchange-to-exchange bindings are a RabbitMQ extension). */
+import { REPLY } from '../constants';
+import { AmqpError } from '../errors';
+import type { HandlerTable } from '../dispatcher';
+import type { HeaderTable } from '../../../src/core/message';
+import { authorize, checkNotDefaultExchange, checkNotReserved, exchangeName } from './names';
+
+const BUILTIN_TYPES = new Set(['direct', 'fanout', 'topic', 'headers']);
+
+export const exchangeHandlers: HandlerTable = {
+  'exchange.declare': async (ch, args) => {
+    const name = exchangeName(args.exchange);
+    const passive = Boolean(args.passive);
+    if (!passive) {
+      checkNotDefaultExchange(name);
+      checkNotReserved('exchange', name);
+      // Unknown types are a hard error in RabbitMQ (503); plugin types are "x-…".
+      if (!BUILTIN_TYPES.has(args.type) && !args.type.startsWith('x-')) {
+        throw new AmqpError(REPLY.COMMAND_INVALID, `unknown exchange type '${args.type}'`, true);
+      }
+    }
+    authorize(ch, name, 'configure');
+    await ch.vhost.declareExchange(
+      {
+        name,
+        type: args.type,
+        durable: Boolean(args.durable),
+        autoDelete: Boolean(args.autoDelete),
+        internal: Boolean(args.internal),
+        arguments: (args.arguments ?? {}) as HeaderTable,
+      },
+      passive,
+    );
+    if (!args.noWait) ch.send('exchange.declare-ok', {});
+  },
+  'exchange.delete': async (ch, args) => {
+    const name = exchangeName(args.exchange);
+    checkNotDefaultExchange(name);
+    checkNotReserved('exchange', name);
+    authorize(ch, name, 'configure');
+    try {
+      await ch.vhost.deleteExchange(name, Boolean(args.ifUnused));
+    } catch (err) {
+      // RabbitMQ answers delete-ok for an exchange that does not exist (idempotent delete).
+      if (!(err instanceof Error && 'code' in err && err.code === 'NOT_FOUND')) throw err;
+    }
+    if (!args.noWait) ch.send('exchange.delete-ok', {});
+  },
+  'exchange.bind': async (ch, args) => {
+    const dest = exchangeName(args.destination);
+    const src = exchangeName(args.source);
+    checkNotDefaultExchange(dest);
+    checkNotDefaultExchange(src);
+    authorize(ch, dest, 'write');
+    authorize(ch, src, 'read');
+    await ch.vhost.bindExchange(dest, src, args.routingKey, (args.arguments ?? {}) as HeaderTable);
+    if (!args.noWait) ch.send('exchange.bind-ok', {});
+  },
+  'exchange.unbind': async (ch, args) => {
+    const dest = exchangeName(args.destination);
+    const src = exchangeName(args.source);
+    checkNotDefaultExchange(dest);
+    checkNotDefaultExchange(src);
+    authorize(ch, dest, 'write');
+    authorize(ch, src, 'read');
+    await ch.vhost.unbindExchange(dest, src, args.routingKey, (args.arguments ?? {}) as HeaderTable);
+    if (!args.noWait) ch.send('exchange.unbind-ok', {});
+  },
+};
