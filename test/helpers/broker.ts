@@ -74,6 +74,7 @@ export async function startBrokerProcess(opts: ChildBrokerOptions = {}): Promise
     '--http-port', String(p.http ?? 0),
     ...(opts.args ?? []),
   ];
+  fs.mkdirSync(dataDir, { recursive: true });
   const child = spawn(process.execPath, args, {
     cwd: dataDir,
     env: { ...process.env, POLYMQ_LOG_LEVEL: 'info', ...opts.env },
@@ -81,7 +82,13 @@ export async function startBrokerProcess(opts: ChildBrokerOptions = {}): Promise
   });
   const stderr: string[] = [];
   readline.createInterface({ input: child.stderr! }).on('line', (l) => stderr.push(l));
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  const exited = new Promise<number | null>((resolve) => {
+    child.once('exit', (code) => resolve(code));
+    child.once('error', (err) => {
+      stderr.push(String(err));
+      resolve(null);
+    });
+  });
 
   const ports = await new Promise<BrokerPorts>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`broker did not start in time: ${stderr.join('\n')}`)), BROKER_START_TIMEOUT_MS);
