@@ -5,3 +5,4 @@ export { BrokerError, type ErrorCode } from './core/errors';
 export { LIMITS, type Limits } from './core/limits';
 export type * from './core/types';
 export type * from './core/message';
+export * from './sdk';

@@ -2,7 +2,7 @@
  * `polymq start`: every config option as a flag (generated from OPTIONS), graceful shutdown on SIGTERM/SIGINT.
  */
 import type { Command } from 'commander';
-import { Broker } from '../broker';
+import type { Broker } from '../broker';
 import { OPTIONS, loadConfig } from '../config';
 import { isBrokerError } from '../core/errors';
 import { childLogger } from '../core/logger';
@@ -29,6 +29,8 @@ export function registerStart(program: Command): void {
     }
     let broker: Broker;
     try {
+      // Loaded here, not at the top: client commands (send, consume, status…) need none of the broker.
+      const { Broker } = await import('../broker');
       const config = loadConfig({ file: typeof opts.config === 'string' ? opts.config : undefined, flags });
       if (config.logLevel) process.env.POLYMQ_LOG_LEVEL = config.logLevel;
       broker = new Broker({}, { file: null, env: {}, overrides: { ...config } });

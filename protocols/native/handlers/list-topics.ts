@@ -1,0 +1,10 @@
+import { decodeEmpty } from '../codec/requests';
+import { encodeTopicsResponse } from '../codec/responses';
+import type { Handler } from '../handler';
+
+export const listTopicsHandler: Handler<void> = {
+  decode: decodeEmpty,
+  handle(conn, corr) {
+    conn.send(encodeTopicsResponse(corr, conn.vhost.topics.listTopics()));
+  },
+};
