@@ -30,7 +30,7 @@ export function registerStart(program: Command): void {
     let broker: Broker;
     try {
       // Loaded here, not at the top: client commands (send, consume, status…) need none of the broker.
-      const { Broker } = await import('../broker');
+      const { Broker } = require('../broker') as typeof import('../broker');
       const config = loadConfig({ file: typeof opts.config === 'string' ? opts.config : undefined, flags });
       if (config.logLevel) process.env.POLYMQ_LOG_LEVEL = config.logLevel;
       broker = new Broker({}, { file: null, env: {}, overrides: { ...config } });
