@@ -3,7 +3,7 @@ import { REPLY } from '../constants';
 import { AmqpError } from '../errors';
 import type { HandlerTable } from '../dispatcher';
 import type { HeaderTable } from '../../../src/core/message';
-import { authorize, checkNotDefaultExchange, checkNotReserved, exchangeName } from './names';
+import { authorize, checkNotDefaultExchange, exchangeName } from './names';
 
 const BUILTIN_TYPES = new Set(['direct', 'fanout', 'topic', 'headers']);
 
@@ -13,7 +13,7 @@ export const exchangeHandlers: HandlerTable = {
     const passive = Boolean(args.passive);
     if (!passive) {
       checkNotDefaultExchange(name);
-      checkNotReserved('exchange', name);
+      // The amq.* prefix is the vhost's call: redeclaring amq.direct as it is succeeds in RabbitMQ.
       // Unknown types are a hard error in RabbitMQ (503); plugin types are "x-…".
       if (!BUILTIN_TYPES.has(args.type) && !args.type.startsWith('x-')) {
         throw new AmqpError(REPLY.COMMAND_INVALID, `unknown exchange type '${args.type}'`, true);
@@ -36,7 +36,6 @@ export const exchangeHandlers: HandlerTable = {
   'exchange.delete': async (ch, args) => {
     const name = exchangeName(args.exchange);
     checkNotDefaultExchange(name);
-    checkNotReserved('exchange', name);
     authorize(ch, name, 'configure');
     try {
       await ch.vhost.deleteExchange(name, Boolean(args.ifUnused));
