@@ -48,4 +48,4 @@ async function main(dataDir: string): Promise<void> {
   }
 }
 
-void main(process.argv[2]);
+if (require.main === module) void main(process.argv[2]);
