@@ -143,7 +143,7 @@ export class Broker extends EventEmitter {
       this.ctx = ctx;
       this.servers = [
         createAmqpServer(ctx, { host, port: cfg.amqpPort }),
-        createMqttServer(ctx, { host, port: cfg.mqttPort }),
+        createMqttServer(ctx, { host, port: cfg.mqttPort, sysIntervalMs: cfg.sysIntervalSeconds * 1000 }),
         createNativeServer(ctx, { host, port: cfg.nativePort }),
       ];
       for (const s of this.servers) await s.start();

@@ -1,0 +1,419 @@
+/**
+ * One MQTT network connection. Lifecycle:
+ *
+ *   AWAIT_CONNECT ──CONNECT──► CONNECTING ──CONNACK 0──► OPEN ──DISCONNECT / error / keep-alive / takeover──► CLOSED
+ *        │  anything else        │ refused: CONNACK ≠ 0         │
+ *        └───────────────────────┴──────────────────────────────┴──────────── socket closed ──────────────► CLOSED
+ *
+ * Bytes → MqttFramer (declared length checked before buffering) → mqtt-packet parser → inbox → one handler per
+ * packet type (handlers/), run strictly in order: a handler that awaits (CONNECT, SUBSCRIBE) holds the next
+ * packet back, so a SUBACK is never overtaken. PUBLISH handlers return at once; their acknowledgements are
+ * sent in receive order once the core settled them [MQTT-4.6.0-2].
+ */
+import type { Duplex } from 'node:stream';
+import { generate, parser as createParser, type IPublishPacket, type Packet, type Parser, type QoS } from 'mqtt-packet';
+import type { AuthenticatedUser, ConnectionInfo } from '../../src/core/types';
+import type { Logger } from '../../src/core/logger';
+import { isBrokerError } from '../../src/core/errors';
+import { MqttProtocolError } from './errors';
+import { publishTopicIsUtf8, unsupportedProtocolLevel } from './frame-checks';
+import { MqttFramer } from './framer';
+import { Outbound } from './outbound';
+import { dispatch } from './handlers';
+import { noteDisconnect } from './handlers/disconnect';
+import { publishFromBroker } from './handlers/publish';
+import type { HubConnection, MqttHub } from './hub';
+import { RC } from './reason';
+import type { SessionState } from './session';
+
+/** Packets parsed but not yet handled before we stop reading the socket. */
+export const MQTT_INBOX_PACKETS_MAX = 256;
+/** Publishes handed to the core but not yet settled before we stop reading the socket. */
+export const MQTT_UNSETTLED_PUBLISHES_MAX = 4096;
+/** How long a closing socket may take to flush before it is destroyed. */
+const CLOSE_FLUSH_TIMEOUT_MS = 1000;
+/** v5 default Receive Maximum when the client sends none (v5 §3.1.2.11.3). */
+const CLIENT_RECEIVE_MAX_DEFAULT = 65_535;
+
+export type ConnState = 'await-connect' | 'connecting' | 'open' | 'closed';
+export type CloseCause = 'client-disconnect' | 'protocol-error' | 'takeover' | 'server-stop' | 'keepalive' | 'socket' | 'refused';
+
+export interface WillSpec {
+  topic: string;
+  payload: Buffer;
+  qos: QoS;
+  retain: boolean;
+  properties: NonNullable<IPublishPacket['properties']>;
+  delaySec: number;
+}
+
+/** What became of a packet handed to send(). */
+export type SendResult = 'sent' | 'too-large' | 'closed';
+
+let connectionSeq = 0;
+
+export class MqttConnection implements HubConnection {
+  state: ConnState = 'await-connect';
+  protocolVersion: 3 | 4 | 5 = 4;
+  clientId = '';
+  user: AuthenticatedUser | null = null;
+  session: SessionState | null = null;
+  will: WillSpec | null = null;
+  readonly owner: string;
+  readonly log: Logger;
+  /** Deliveries to the client: consumers, packet ids, in-flight QoS 1/2, topic aliases. */
+  readonly out: Outbound;
+
+  // Limits the client announced (v5 CONNECT properties).
+  clientReceiveMax = CLIENT_RECEIVE_MAX_DEFAULT;
+  clientPacketSizeMax = Number.POSITIVE_INFINITY;
+  clientTopicAliasMax = 0;
+  requestProblemInfo = true;
+
+  /** Inbound topic aliases (client → us). */
+  readonly inAliases = new Map<number, string>();
+
+  /** Inbound QoS 1/2 PUBLISH handed to the core whose PUBACK/PUBREC is not sent yet. */
+  inboundPending = 0;
+  /** Packet ids of inbound QoS 2 PUBLISH not yet settled (a DUP of one of them is not routed again). */
+  readonly inboundQos2Unsettled = new Set<number>();
+  private unsettled = 0;
+  private readonly ackQueue: Array<{ done: boolean; send: () => void }> = [];
+
+
+  private readonly framer: MqttFramer;
+  private readonly parser: Parser;
+  private readonly inbox: Packet[] = [];
+  private pumping = false;
+  private readingPaused = false;
+  /** Set by the first PUBLISH: this connection is a publisher, blocked while a resource alarm is on. */
+  hasPublished = false;
+  /** The peer closed its side; no more deliveries, release once the inbox is handled. */
+  private socketGone = false;
+  private needDrain = false;
+  private corked = false;
+  keepAliveSec = 0;
+  private lastRxMs = Date.now();
+  private keepAliveTimer: NodeJS.Timeout | null = null;
+  private closing: Promise<void> | null = null;
+  /** Set by a normal DISCONNECT: the will is discarded [MQTT-3.14.4-3]. */
+  willDiscarded = false;
+
+  constructor(
+    readonly hub: MqttHub,
+    readonly stream: Duplex,
+    readonly info: ConnectionInfo,
+    private readonly onClosed: (c: MqttConnection) => void,
+  ) {
+    connectionSeq += 1;
+    this.owner = `mqtt:${info.remoteAddress}:${info.remotePort}#${connectionSeq}`;
+    this.log = hub.log.child({ conn: this.owner });
+    this.out = new Outbound(this);
+    this.framer = new MqttFramer(hub.ctx.limits.mqttPacketSizeMaxBytes);
+    this.parser = createParser({ protocolVersion: 4 });
+    this.parser.on('packet', (p: Packet) => this.enqueue(p));
+    this.parser.on('error', (err: unknown) => {
+      this.log.debug({ err }, 'malformed packet');
+      this.protocolError(new MqttProtocolError(RC.MALFORMED_PACKET, 'malformed packet'));
+    });
+    stream.on('data', (chunk: Buffer) => this.onData(chunk));
+    stream.on('drain', () => {
+      this.needDrain = false;
+      this.out.resume();
+    });
+    stream.on('error', (err: unknown) => this.log.debug({ err }, 'socket error'));
+    stream.on('close', () => this.onSocketGone());
+    stream.on('end', () => this.onSocketGone());
+    hub.stats.connectionsTotal += 1;
+    // A connection that never sends CONNECT is closed after a while (Mosquitto and RabbitMQ do the same).
+    const connectTimer = setTimeout(() => {
+      if (this.state === 'await-connect') void this.shutdown('protocol-error');
+    }, hub.opts.connectTimeoutMs);
+    connectTimer.unref();
+    stream.once('close', () => clearTimeout(connectTimer));
+  }
+
+  // ------------------------------------------------------------------------------------------ reading
+
+  /** A method, not a field test, because handlers change the state behind the compiler's narrowing. */
+  isClosed(): boolean {
+    return this.state === 'closed';
+  }
+
+  private onData(chunk: Buffer): void {
+    if (this.state === 'closed') return;
+    this.lastRxMs = Date.now();
+    this.hub.stats.bytesReceived += chunk.length;
+    for (const r of this.framer.feed(chunk)) {
+      if (this.isClosed()) return;
+      if (r.kind === 'too-large') {
+        // [MQTT-3.1.2-24] a packet above the Maximum Packet Size we announced: DISCONNECT 0x95.
+        this.protocolError(new MqttProtocolError(RC.PACKET_TOO_LARGE, `packet of ${r.declaredBytes} bytes`));
+        return;
+      }
+      if (r.kind === 'malformed') {
+        this.protocolError(new MqttProtocolError(RC.MALFORMED_PACKET, 'bad remaining length'));
+        return;
+      }
+      if (this.state === 'await-connect' && unsupportedProtocolLevel(r.frame)) {
+        // [MQTT-3.1.2-2] CONNACK 0x01 "unacceptable protocol level", then close (v3.1.1 encoding, as Mosquitto).
+        this.stream.write(Buffer.from([0x20, 0x02, 0x00, 0x01]));
+        void this.shutdown('refused');
+        return;
+      }
+      if (!publishTopicIsUtf8(r.frame)) {
+        // [MQTT-1.5.3-1] ill-formed UTF-8 in a topic name is a malformed packet.
+        this.protocolError(new MqttProtocolError(RC.MALFORMED_PACKET, 'topic is not valid UTF-8'));
+        return;
+      }
+      this.parser.parse(r.frame);
+    }
+  }
+
+  /**
+   * The peer closed. Packets already received are still handled (a PUBLISH then DISCONNECT then FIN must not
+   * lose the PUBLISH nor publish the will), then the connection is released.
+   */
+  private onSocketGone(): void {
+    this.socketGone = true;
+    if (!this.pumping && this.inbox.length === 0) void this.shutdown('socket');
+  }
+
+  private enqueue(p: Packet): void {
+    if (this.state === 'closed') return;
+    // DISCONNECT takes effect on arrival: a close right behind it must already see the will discarded.
+    if (p.cmd === 'disconnect' && this.state === 'open') {
+      try {
+        noteDisconnect(this, p);
+      } catch (err) {
+        this.protocolError(err);
+        return;
+      }
+    }
+    this.inbox.push(p);
+    this.updateReading();
+    if (!this.pumping) void this.pump();
+  }
+
+  private async pump(): Promise<void> {
+    this.pumping = true;
+    try {
+      while (this.inbox.length > 0 && this.state !== 'closed') {
+        const p = this.inbox.shift() as Packet;
+        const r = dispatch(this, p);
+        if (r !== undefined) await r;
+        this.updateReading();
+      }
+    } catch (err) {
+      this.protocolError(err);
+    } finally {
+      this.pumping = false;
+      if (this.socketGone) void this.shutdown('socket');
+    }
+  }
+
+  /** Stops reading while the inbox, the unsettled publishes or a resource alarm say so (backpressure). */
+  updateReading(): void {
+    if (this.state === 'closed') return;
+    const pause =
+      this.inbox.length >= MQTT_INBOX_PACKETS_MAX ||
+      this.unsettled >= MQTT_UNSETTLED_PUBLISHES_MAX ||
+      // Like RabbitMQ, a resource alarm blocks connections that publish; pure subscribers keep acknowledging.
+      (this.hub.ctx.alarms.blocked && this.state === 'open' && this.hasPublished);
+    if (pause && !this.readingPaused) {
+      this.readingPaused = true;
+      this.stream.pause();
+    } else if (!pause && this.readingPaused) {
+      this.readingPaused = false;
+      this.stream.resume();
+    }
+  }
+
+  // ------------------------------------------------------------------------------------------ writing
+
+  /** Encodes and writes; false when the packet was not written (closed or over the client's maximum size). */
+  send(packet: Packet): boolean {
+    return this.write(packet) === 'sent';
+  }
+
+  write(packet: Packet): SendResult {
+    if (this.stream.destroyed || !this.stream.writable) return 'closed';
+    let buf: Buffer;
+    try {
+      buf = generate(packet, { protocolVersion: this.protocolVersion });
+    } catch (err) {
+      // mqtt-packet refuses packets it cannot encode; that is our bug, not the peer's: log, keep the connection.
+      this.log.error({ err, cmd: packet.cmd }, 'cannot encode packet');
+      return 'too-large';
+    }
+    if (buf.length > this.clientPacketSizeMax) return 'too-large';
+    this.hub.stats.bytesSent += buf.length;
+    // Packets written in one tick (a burst of deliveries, acks) leave in one writev instead of one syscall each.
+    if (!this.corked) {
+      this.corked = true;
+      this.stream.cork();
+      process.nextTick(() => {
+        this.corked = false;
+        this.stream.uncork();
+      });
+    }
+    if (!this.stream.write(buf)) this.needDrain = true;
+    return 'sent';
+  }
+
+  /** May a delivery be written now? (open, peer still reading, socket not asking us to wait) */
+  writableNow(): boolean {
+    return this.state === 'open' && !this.socketGone && !this.needDrain;
+  }
+
+  /** Queues an acknowledgement that may only go out after those of earlier PUBLISHes [MQTT-4.6.0-2]. */
+  trackPublish(settled: Promise<void>, qos: QoS, onSettled: (err: unknown) => void): void {
+    this.unsettled += 1;
+    const entry = { done: false, send: () => {} };
+    if (qos > 0) this.ackQueue.push(entry);
+    this.updateReading();
+    settled.then(
+      () => (entry.send = () => onSettled(null)),
+      (err: unknown) => (entry.send = () => onSettled(err)),
+    ).finally(() => {
+      this.unsettled -= 1;
+      entry.done = true;
+      if (qos === 0) entry.send();
+      this.flushAcks();
+      this.updateReading();
+    });
+  }
+
+  private flushAcks(): void {
+    while (this.ackQueue.length > 0 && this.ackQueue[0].done) {
+      const e = this.ackQueue.shift();
+      if (e !== undefined && this.state !== 'closed') e.send();
+    }
+  }
+
+  // ------------------------------------------------------------------------------------------ keep-alive
+
+  startKeepAlive(seconds: number): void {
+    this.keepAliveSec = seconds;
+    if (seconds === 0) return;
+    // [MQTT-3.1.2-24] nothing received for 1.5 × keep-alive: the connection is closed.
+    const windowMs = seconds * 1500;
+    const check = (): void => {
+      const idleMs = Date.now() - this.lastRxMs;
+      if (idleMs >= windowMs) {
+        void this.closeWith(RC.KEEP_ALIVE_TIMEOUT, 'keepalive');
+        return;
+      }
+      this.keepAliveTimer = setTimeout(check, windowMs - idleMs);
+      this.keepAliveTimer.unref();
+    };
+    this.keepAliveTimer = setTimeout(check, windowMs);
+    this.keepAliveTimer.unref();
+  }
+
+  // ------------------------------------------------------------------------------------------ closing
+
+  /** Any error from a handler or the parser: a protocol error closes only this connection. */
+  protocolError(err: unknown): void {
+    if (err instanceof MqttProtocolError) {
+      this.log.debug({ reason: err.reasonCode, msg: err.message }, 'protocol error');
+      void this.closeWith(err.reasonCode, 'protocol-error', err.message);
+      return;
+    }
+    this.log.warn({ err }, 'mqtt connection failed');
+    void this.closeWith(isBrokerError(err) && err.code === 'BROKER_STOPPING' ? RC.SERVER_SHUTTING_DOWN : RC.UNSPECIFIED_ERROR, 'protocol-error');
+  }
+
+  /** Sends a v5 DISCONNECT with `reasonCode` (and a Reason String) when the connection is open, then closes. */
+  closeWith(reasonCode: number, cause: CloseCause, reasonString?: string): Promise<void> {
+    if (this.state === 'open' && this.protocolVersion === 5 && this.closing === null) {
+      // DISCONNECT may carry a Reason String whatever Request Problem Information says (v5 §3.1.2.11.7).
+      this.send(reasonString === undefined ? { cmd: 'disconnect', reasonCode } : { cmd: 'disconnect', reasonCode, properties: { reasonString } });
+    }
+    return this.shutdown(cause);
+  }
+
+  async takeOver(): Promise<void> {
+    await this.closeWith(RC.SESSION_TAKEN_OVER, 'takeover');
+  }
+
+  subscriptionCount(): number {
+    return Object.keys(this.session?.subscriptions ?? {}).length;
+  }
+
+  subscribedFilters(): string[] {
+    return Object.keys(this.session?.subscriptions ?? {});
+  }
+
+  shutdown(cause: CloseCause): Promise<void> {
+    if (this.closing !== null) return this.closing;
+    const wasOpen = this.state === 'open';
+    this.state = 'closed';
+    this.inbox.length = 0;
+    if (this.keepAliveTimer !== null) clearTimeout(this.keepAliveTimer);
+    this.stream.end();
+    const killer = setTimeout(() => this.stream.destroy(), CLOSE_FLUSH_TIMEOUT_MS);
+    killer.unref();
+    this.closing = (async () => {
+      try {
+        if (!wasOpen || this.session === null) {
+          this.releaseConsumers();
+          return;
+        }
+        // A takeover runs inside the new connection's client lock; everything else takes the lock itself.
+        if (cause === 'takeover') await this.release(cause);
+        else await this.hub.withClientLock(this.clientId, () => this.release(cause));
+      } catch (err) {
+        this.log.warn({ err }, 'session release failed');
+      } finally {
+        this.onClosed(this);
+      }
+    })();
+    return this.closing;
+  }
+
+  private releaseConsumers(): void {
+    this.out.cancelAll();
+    try {
+      this.hub.vhost.ownerClosed(this.owner);
+    } catch (err) {
+      this.log.debug({ err }, 'ownerClosed failed');
+    }
+  }
+
+  /** The socket closed while CONNECT was setting the session up: release what the handler took. */
+  async releaseAbortedConnect(): Promise<void> {
+    if (this.session === null) return;
+    await this.hub.withClientLock(this.clientId, () => this.release('socket'));
+  }
+
+  private async release(cause: CloseCause): Promise<void> {
+    this.releaseConsumers();
+    const s = this.session as SessionState;
+    if (this.hub.byClientId.get(this.clientId) === this) this.hub.byClientId.delete(this.clientId);
+    const will = this.will;
+    if (will !== null && !this.willDiscarded && cause !== 'server-stop') {
+      // [MQTT-3.1.3-9] the will waits min(Will Delay, Session Expiry); a reconnect in between cancels it.
+      const delay = Math.min(will.delaySec, s.expiryIntervalSec);
+      this.hub.scheduleWill(this.clientId, delay, () => publishWill(this.hub, this.clientId, will));
+    }
+    if (cause === 'takeover') {
+      // The new connection reads the session record next: it must hold this connection's packet ids.
+      await this.hub.sessions.save(s);
+      return;
+    }
+    if (s.expiryIntervalSec === 0) {
+      if (s.durable) await this.hub.discardSession(s);
+      else for (const filter of Object.keys(s.subscriptions)) await this.hub.releaseSharedQueue(filter, s.clientId);
+      return;
+    }
+    s.disconnectedAtMs = Date.now();
+    await this.hub.sessions.save(s);
+    this.hub.scheduleExpiry(s);
+  }
+}
+
+function publishWill(hub: MqttHub, clientId: string, will: WillSpec): void {
+  const input = { topic: will.topic, payload: will.payload, qos: will.qos, retain: will.retain, properties: will.properties };
+  publishFromBroker(hub, clientId, input).catch((err: unknown) => hub.log.warn({ err, clientId }, 'will not published'));
+}

@@ -1,0 +1,240 @@
+/**
+ * Deliveries from the core to one MQTT client: a consumer per queue (the session queue and each `$share` group
+ * queue), the matching of a delivery against the session's subscriptions (QoS downgrade, No Local, `$` rule,
+ * subscription identifiers), packet identifiers (kept across reconnects for redeliveries), the in-flight QoS 1/2
+ * window (≤ the client's Receive Maximum) and outbound topic aliases.
+ */
+import type { IPublishPacket, QoS } from 'mqtt-packet';
+import type { ConsumerSpec, Delivery, QueueHandle } from '../../src/core/types';
+import type { MqttConnection } from './connection';
+import { H, messageToMqtt } from './convert';
+import { MqttProtocolError } from './errors';
+import { RC } from './reason';
+import type { SessionState, SubscriptionOptions } from './session';
+import { parseSharedFilter, topicMatches } from './topics';
+
+/** Packet identifiers are 1..65535 [MQTT-2.3.1-1]. */
+const PACKET_ID_MAX = 65_535;
+
+export interface Inflight {
+  handle: QueueHandle;
+  deliveryId: number;
+  qos: QoS;
+  /** Key into session.outboundIds. */
+  key: string;
+}
+
+export class Outbound {
+  /** Outbound QoS 1/2 PUBLISH awaiting PUBACK/PUBREC, by packet id. */
+  readonly inflight = new Map<number, Inflight>();
+  /** Ids a resumed session still owes to redeliveries; new messages do not take them. */
+  readonly reservedIds = new Set<number>();
+  /** Outbound topic aliases (us → client). */
+  private readonly aliases = new Map<string, number>();
+  private nextPacketId = 1;
+  /** Consumers by tag. */
+  private readonly consumers = new Map<string, { handle: QueueHandle; sharedFilter: string | null }>();
+
+  constructor(private readonly conn: MqttConnection) {}
+
+  private packetIdFree(id: number): boolean {
+    if (this.inflight.has(id)) return false;
+    const pubrel = this.conn.session?.outboundPubrel ?? [];
+    if (pubrel.length > 0 && pubrel.includes(id)) return false;
+    return !this.reservedIds.has(id);
+  }
+
+  allocatePacketId(): number {
+    for (let i = 0; i < PACKET_ID_MAX; i++) {
+      const id = this.nextPacketId;
+      this.nextPacketId = id >= PACKET_ID_MAX ? 1 : id + 1;
+      if (this.packetIdFree(id)) return id;
+    }
+    throw new MqttProtocolError(RC.RECEIVE_MAXIMUM_EXCEEDED, 'no free packet identifier');
+  }
+
+  /** Starts consuming a queue: the session queue (sharedFilter null) or a `$share` group queue. */
+  consume(handle: QueueHandle, sharedFilter: string | null): void {
+    const tag = `${this.conn.owner}/${handle.name}`;
+    if (this.consumers.has(tag)) return;
+    const prefetch = Math.min(this.conn.clientReceiveMax, this.conn.hub.ctx.limits.mqttReceiveMax);
+    const spec: ConsumerSpec = {
+      tag,
+      noAck: false,
+      exclusive: false,
+      prefetch,
+      priority: 0,
+      arguments: {},
+      owner: this.conn.owner,
+      canDeliver: () => this.canDeliver(),
+      deliver: (d) => {
+        // Never throw into the core's dispatch loop: a failure here closes this connection only, and the
+        // unacknowledged delivery goes back to the queue.
+        try {
+          this.deliver(handle, sharedFilter, d);
+        } catch (err) {
+          this.conn.protocolError(err);
+        }
+      },
+      cancelled: (reason) => {
+        if (!this.consumers.delete(tag)) return; // our own cancel
+        // The queue went away under us (deleted by an operator): like RabbitMQ, the client is disconnected,
+        // so it reconnects and its session is set up again.
+        this.conn.log.info({ queue: handle.name, reason }, 'consumer cancelled by the broker');
+        void this.conn.closeWith(RC.UNSPECIFIED_ERROR, 'protocol-error', `queue ${handle.name} was deleted`);
+      },
+    };
+    this.consumers.set(tag, { handle, sharedFilter });
+    handle.consume(spec);
+  }
+
+  cancelConsumer(queue: string): void {
+    const tag = `${this.conn.owner}/${queue}`;
+    const c = this.consumers.get(tag);
+    if (c === undefined) return;
+    this.consumers.delete(tag);
+    try {
+      c.handle.cancel(tag);
+    } catch (err) {
+      this.conn.log.debug({ err }, 'cancel failed');
+    }
+  }
+
+  private canDeliver(): boolean {
+    return this.conn.writableNow() && this.inflight.size < Math.min(this.conn.clientReceiveMax, this.conn.hub.ctx.limits.mqttReceiveMax);
+  }
+
+  resume(): void {
+    for (const c of this.consumers.values()) c.handle.resume();
+  }
+
+  /** Subscriptions of this session that a delivery from `sharedFilter`'s queue (or the session queue) matches. */
+  private matchingSubscriptions(sharedFilter: string | null, topic: string): SubscriptionOptions[] {
+    const subs = this.conn.session?.subscriptions ?? {};
+    if (sharedFilter !== null) {
+      const s = subs[sharedFilter];
+      return s === undefined ? [] : [s];
+    }
+    const out: SubscriptionOptions[] = [];
+    for (const [filter, opts] of Object.entries(subs)) {
+      if (parseSharedFilter(filter) !== null) continue;
+      if (topicMatches(filter, topic)) out.push(opts);
+    }
+    return out;
+  }
+
+  private deliver(handle: QueueHandle, sharedFilter: string | null, d: Delivery): void {
+    const now = Date.now();
+    const f = messageToMqtt(d.message, now);
+    const replay = typeof d.message.properties.headers?.[H.topic] === 'string';
+    let subs = this.matchingSubscriptions(sharedFilter, f.topic);
+    // v5 [MQTT-3.8.3-3] No Local: not back to the publishing client.
+    if (!replay) subs = subs.filter((s) => !(s.nl && f.publisher === this.conn.clientId));
+    const expired = f.expiryRemainingSec !== undefined && f.expiryRemainingSec <= 0;
+    if (subs.length === 0 || expired) {
+      // Not for this client: a `$` topic under a leading wildcard [MQTT-4.7.2-1], no-local, expired, or a
+      // subscription removed while the message was queued.
+      this.ackDelivery(handle, d.id);
+      return;
+    }
+    const subQos = Math.max(...subs.map((s) => s.qos)) as QoS;
+    // [MQTT-3.8.4-8] delivered QoS is the minimum of the published QoS and the subscription's.
+    const qos = Math.min(f.publishQos ?? subQos, subQos) as QoS;
+    const packet: IPublishPacket = {
+      cmd: 'publish',
+      topic: f.topic,
+      payload: f.payload,
+      qos,
+      dup: d.redelivered && qos > 0,
+      // [MQTT-3.3.1-12/13] retain is set for retained replay; on live traffic only with Retain As Published.
+      retain: replay || (f.retainFlag && subs.some((s) => s.rap)),
+    };
+    let newAlias: number | undefined;
+    if (this.conn.protocolVersion === 5) {
+      const props = f.properties;
+      const ids = subs.map((s) => s.subId).filter((x): x is number => x !== undefined);
+      if (ids.length === 1) props.subscriptionIdentifier = ids[0];
+      else if (ids.length > 1) props.subscriptionIdentifier = ids;
+      newAlias = this.applyOutboundAlias(packet, props);
+      if (Object.keys(props).length > 0) packet.properties = props;
+    }
+    const key = `${handle.name}#${d.offset}`;
+    if (qos > 0) packet.messageId = this.packetIdFor(key, d.redelivered);
+    const sent = this.conn.write(packet);
+    if (sent === 'closed') {
+      // Left unacknowledged: the queue hands it out again when the session resumes.
+      if (newAlias !== undefined) this.aliases.delete(f.topic);
+      return;
+    }
+    if (sent === 'too-large') {
+      // [MQTT-3.1.2-25] larger than the client's Maximum Packet Size: discarded as if delivered.
+      if (newAlias !== undefined) this.aliases.delete(f.topic);
+      this.forgetPacketId(key);
+      this.ackDelivery(handle, d.id);
+      return;
+    }
+    this.conn.hub.stats.messagesSent += 1;
+    if (qos === 0) {
+      this.ackDelivery(handle, d.id);
+      return;
+    }
+    this.inflight.set(packet.messageId as number, { handle, deliveryId: d.id, qos, key });
+    // QoS 2 must find its id again even after a restart; QoS 1 tolerates a new one, so it is not written.
+    if (qos === 2) this.conn.hub.sessions.save(this.conn.session as SessionState).catch((err: unknown) => this.conn.log.warn({ err }, 'session save failed'));
+  }
+
+  /** [MQTT-4.4.0-1] a redelivery keeps the packet id the message had before the reconnect. */
+  private packetIdFor(key: string, redelivered: boolean): number {
+    const ids = ((this.conn.session as SessionState).outboundIds ??= {});
+    if (!redelivered && this.reservedIds.size > 0) {
+      // The queue hands out redeliveries first: once a fresh message comes, ids still reserved belong to
+      // messages that left the queue while offline (expired, dropped by the length limit). Release them.
+      for (const [k, id] of Object.entries(ids)) if (this.reservedIds.has(id)) delete ids[k];
+      this.reservedIds.clear();
+    }
+    const previous = ids[key];
+    if (redelivered && previous !== undefined && !this.inflight.has(previous)) {
+      this.reservedIds.delete(previous);
+      return previous;
+    }
+    const id = this.allocatePacketId();
+    ids[key] = id;
+    return id;
+  }
+
+  /** The delivery behind `key` is settled; its id may be reused. */
+  forgetPacketId(key: string): void {
+    const ids = this.conn.session?.outboundIds;
+    if (ids !== undefined) delete ids[key];
+  }
+
+  /** v5 topic aliases towards the client, first come first served up to its Topic Alias Maximum. */
+  private applyOutboundAlias(packet: IPublishPacket, props: NonNullable<IPublishPacket['properties']>): number | undefined {
+    if (this.conn.clientTopicAliasMax === 0) return undefined;
+    const known = this.aliases.get(packet.topic);
+    if (known !== undefined) {
+      props.topicAlias = known;
+      packet.topic = '';
+      return undefined;
+    }
+    if (this.aliases.size >= this.conn.clientTopicAliasMax) return undefined;
+    const alias = this.aliases.size + 1;
+    this.aliases.set(packet.topic, alias);
+    props.topicAlias = alias;
+    return alias;
+  }
+
+  ackDelivery(handle: QueueHandle, id: number): void {
+    try {
+      handle.ack([id]);
+    } catch (err) {
+      this.conn.log.debug({ err }, 'ack failed');
+    }
+  }
+
+  /** Cancels every consumer; the core requeues what was in flight (redelivered with DUP on resume). */
+  cancelAll(): void {
+    for (const queue of [...this.consumers.values()].map((c) => c.handle.name)) this.cancelConsumer(queue);
+    this.inflight.clear();
+  }
+}
