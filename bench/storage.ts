@@ -3,12 +3,15 @@
  * NORMAL), sequential reads, memory while a reader lags far behind, and the disk's own sequential write rate (dd
  * with direct I/O) measured in the same run. Standalone: node dist/bench/storage.js
  */
-import { execFileSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import type { JournalMode } from '../storage/sqlite-pragmas';
 import { SqliteLogStore } from '../storage/sqlite-store';
 import type { AppendRecord, LogHandle, StoreOptions } from '../storage/types';
+import { runWorkerCommitProbe } from './lib/storage-worker-probe';
 
 export interface BenchResult {
   name: string;
@@ -43,16 +46,29 @@ interface AppendRun {
   recordsPerSec: number;
   mbPerSec: number;
   commits: number;
+  /** Longest and 99th-percentile event-loop stall while appending: what a commit costs the network side. */
+  loopMaxMs: number;
+  loopP99Ms: number;
 }
 
 /** `logs` logs each get `perLogPerRound` records per round until `total` records are durable. */
-async function appendRun(dir: string, synchronous: 'full' | 'normal', recordBytes: number, total: number, logCount: number, perLogPerRound: number): Promise<AppendRun> {
-  const store = new SqliteLogStore(options(dir, synchronous));
+async function appendRun(
+  dir: string,
+  synchronous: 'full' | 'normal',
+  recordBytes: number,
+  total: number,
+  logCount: number,
+  perLogPerRound: number,
+  journal: JournalMode = 'wal',
+): Promise<AppendRun> {
+  const store = new SqliteLogStore({ ...options(dir, synchronous), segmentJournalMode: journal });
   await store.open();
   const logs: LogHandle[] = Array.from({ length: logCount }, (_, i) => store.log(`bench-${i}`));
   const value = Buffer.alloc(recordBytes, 0x61);
   const batch: AppendRecord[] = Array.from({ length: perLogPerRound }, () => ({ key: null, headers: null, value }));
   const inFlight: Promise<void>[] = [];
+  const loop = monitorEventLoopDelay({ resolution: 5 });
+  loop.enable();
   const start = process.hrtime.bigint();
   let appended = 0;
   while (appended < total) {
@@ -62,16 +78,24 @@ async function appendRun(dir: string, synchronous: 'full' | 'normal', recordByte
       appended += perLogPerRound;
     }
     if (last !== null) inFlight.push(last);
-    // Yield so the group commit can run; keep a few rounds outstanding.
+    // Yield to the event loop every round (as socket-driven producers do) so the group commit can run; keep a
+    // few rounds outstanding.
+    await new Promise((r) => setImmediate(r));
     if (inFlight.length >= ROUNDS_IN_FLIGHT) await inFlight.shift();
-    else await new Promise((r) => setImmediate(r));
   }
   await Promise.all(inFlight);
   await store.flush();
   const seconds = Number(process.hrtime.bigint() - start) / 1e9;
+  loop.disable();
   const commits = store.stats().commits;
   await store.close();
-  return { recordsPerSec: appended / seconds, mbPerSec: (appended * recordBytes) / seconds / 1e6, commits };
+  return {
+    recordsPerSec: appended / seconds,
+    mbPerSec: (appended * recordBytes) / seconds / 1e6,
+    commits,
+    loopMaxMs: loop.max / 1e6,
+    loopP99Ms: loop.percentile(99) / 1e6,
+  };
 }
 
 /** Reads every record of every log written by appendRun, 1,000 records per call. */
@@ -94,51 +118,55 @@ async function readRun(dir: string): Promise<number> {
 }
 
 /** RSS growth while writing `total` 1 KiB records and a reader stays far behind (reads the oldest data). */
-async function laggingReaderRss(dir: string, total: number): Promise<{ growthMiB: number; recordsPerSec: number }> {
+async function laggingReaderRss(dir: string, total: number): Promise<{ growthMiB: number; rssStartMiB: number; rssMaxMiB: number; recordsPerSec: number }> {
   const store = new SqliteLogStore(options(dir, 'full'));
   await store.open();
   const log = store.log('lagging');
   const value = Buffer.alloc(1024, 0x62);
   const batch: AppendRecord[] = Array.from({ length: 500 }, () => ({ key: null, headers: null, value }));
-  global.gc?.();
-  const rssStart = process.memoryUsage().rss;
-  let rssMax = rssStart;
+  let rssStart = 0;
+  let rssMax = 0;
   let readerAt = 0;
+  const inFlight: Promise<void>[] = [];
   const start = process.hrtime.bigint();
   for (let appended = 0; appended < total; appended += batch.length) {
-    await log.append(batch).durable;
+    inFlight.push(log.append(batch).durable);
+    await new Promise((r) => setImmediate(r));
+    if (inFlight.length >= ROUNDS_IN_FLIGHT) await inFlight.shift();
     if (appended % 20_000 === 0) {
-      // The reader advances 10 records for every 1,000 written: always far behind.
+      // The reader takes 100 records for every 20,000 written: it falls ever further behind.
       const got = log.read(readerAt, 100, 1 << 20);
       if (got.length > 0) readerAt = got[got.length - 1].offset + 1;
-      rssMax = Math.max(rssMax, process.memoryUsage().rss);
+      const rss = process.memoryUsage().rss;
+      // The baseline is taken once the store is warm (first 50,000 records written).
+      if (appended === 60_000) rssStart = rssMax = rss;
+      rssMax = Math.max(rssMax, rss);
     }
   }
+  await Promise.all(inFlight);
   const seconds = Number(process.hrtime.bigint() - start) / 1e9;
   await store.close();
-  return { growthMiB: (rssMax - rssStart) / 2 ** 20, recordsPerSec: total / seconds };
+  return { growthMiB: (rssMax - rssStart) / 2 ** 20, rssStartMiB: rssStart / 2 ** 20, rssMaxMiB: rssMax / 2 ** 20, recordsPerSec: total / seconds };
 }
 
 /** The disk's own sequential write rate with direct I/O, in MB/s. */
 function ddWriteRate(dir: string): number {
   const file = path.join(dir, 'dd.bin');
   try {
-    const out = execFileSync('dd', ['if=/dev/zero', `of=${file}`, 'bs=1M', 'count=512', 'oflag=direct'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
-    return parseDdRate(out);
-  } catch (err) {
-    const stderr = typeof err === 'object' && err !== null && 'stderr' in err ? String(err.stderr) : '';
-    return parseDdRate(stderr);
+    // dd reports on stderr: "... bytes (537 MB, 512 MiB) copied, 1.2 s, 447 MB/s"
+    const run = spawnSync('dd', ['if=/dev/zero', `of=${file}`, 'bs=1M', 'count=512', 'oflag=direct'], { encoding: 'utf8' });
+    const m = /copied, ([\d.]+) s, ([\d.]+) ([kMG]?B)\/s/.exec(run.stderr ?? '');
+    if (m === null) return NaN;
+    const rate = Number(m[2]);
+    return m[3] === 'GB' ? rate * 1000 : m[3] === 'kB' ? rate / 1000 : m[3] === 'B' ? rate / 1e6 : rate;
   } finally {
     fs.rmSync(file, { force: true });
   }
 }
 
-function parseDdRate(text: string): number {
-  const m = /(\d+(?:\.\d+)?) bytes[^,]*, [^,]+ s, ([\d.]+) ([kMG]B)\/s/.exec(text) ?? /copied, ([\d.]+) s, ([\d.]+) ([kMG]B)\/s/.exec(text);
-  if (m === null) return NaN;
-  const rate = Number(m[m.length - 2]);
-  const unit = m[m.length - 1];
-  return unit === 'GB' ? rate * 1000 : unit === 'kB' ? rate / 1000 : rate;
+/** Flushes the page cache's dirty data so one scenario's writeback does not slow the next. */
+function settle(): void {
+  spawnSync('sync');
 }
 
 export async function runStorageBench(scale = 1): Promise<BenchResult[]> {
@@ -149,21 +177,51 @@ export async function runStorageBench(scale = 1): Promise<BenchResult[]> {
     dirs.push(d);
     return d;
   };
+  const drop = (d: string): void => {
+    fs.rmSync(d, { recursive: true, force: true });
+    settle();
+  };
+  const note = (r: AppendRun): string =>
+    `${r.mbPerSec.toFixed(0)} MB/s, ${r.commits} commits, event loop stall p99 ${r.loopP99Ms.toFixed(0)} ms max ${r.loopMaxMs.toFixed(0)} ms`;
   try {
+    // First, while the heap is fresh: memory must stay flat however far behind a reader is.
+    const dl = dir();
+    const lag = await laggingReaderRss(dl, 500_000 * scale);
+    results.push({ name: 'RSS growth, 500 MB written, reader far behind', value: lag.growthMiB, unit: 'MiB', note: `RSS ${lag.rssStartMiB.toFixed(0)} → max ${lag.rssMaxMiB.toFixed(0)} MiB; ${lag.recordsPerSec.toFixed(0)} records/s, one log, appends of 500 records, ${ROUNDS_IN_FLIGHT} in flight` });
+    drop(dl);
     const d1 = dir();
     const kib = await appendRun(d1, 'full', 1024, 600_000 * scale, 64, 64);
-    results.push({ name: 'append 1 KiB, FULL, 64 logs', value: kib.recordsPerSec, unit: 'records/s', target: 150_000, note: `${kib.mbPerSec.toFixed(0)} MB/s, ${kib.commits} commits` });
+    results.push({ name: 'append 1 KiB, FULL, 64 logs', value: kib.recordsPerSec, unit: 'records/s', target: 150_000, note: note(kib) });
+    settle();
     const d2 = dir();
     const small = await appendRun(d2, 'full', 100, 3_000_000 * scale, 64, 256);
-    results.push({ name: 'append 100 B, FULL, 64 logs', value: small.recordsPerSec, unit: 'records/s', target: 1_000_000, note: `${small.mbPerSec.toFixed(0)} MB/s, ${small.commits} commits` });
-    const many = await appendRun(dir(), 'full', 1024, 200_000 * scale, 10_000, 1);
-    results.push({ name: 'append 1 KiB, FULL, 10,000 logs x 1 record', value: many.recordsPerSec, unit: 'records/s', note: `${many.commits} commits` });
-    const normal = await appendRun(dir(), 'normal', 1024, 600_000 * scale, 64, 64);
-    results.push({ name: 'append 1 KiB, NORMAL, 64 logs', value: normal.recordsPerSec, unit: 'records/s', note: `${normal.mbPerSec.toFixed(0)} MB/s` });
+    results.push({ name: 'append 100 B, FULL, 64 logs', value: small.recordsPerSec, unit: 'records/s', target: 1_000_000, note: note(small) });
+    settle();
     results.push({ name: 'read 100 B records (sequential, 1,000 per call)', value: await readRun(d2), unit: 'records/s', target: 2_000_000 });
     results.push({ name: 'read 1 KiB records (sequential, 1,000 per call)', value: await readRun(d1), unit: 'records/s' });
-    const lag = await laggingReaderRss(dir(), 500_000 * scale);
-    results.push({ name: 'RSS growth, 500 MB written, reader far behind', value: lag.growthMiB, unit: 'MiB', note: `${lag.recordsPerSec.toFixed(0)} records/s single log` });
+    drop(d1);
+    drop(d2);
+    const d3 = dir();
+    const many = await appendRun(d3, 'full', 1024, 200_000 * scale, 10_000, 1);
+    results.push({ name: 'append 1 KiB, FULL, 10,000 logs x 1 record', value: many.recordsPerSec, unit: 'records/s', note: note(many) });
+    drop(d3);
+    const d4 = dir();
+    const persist = await appendRun(d4, 'full', 1024, 600_000 * scale, 64, 64, 'persist');
+    results.push({ name: 'append 1 KiB, FULL, rollback journal (persist)', value: persist.recordsPerSec, unit: 'records/s', note: note(persist) });
+    drop(d4);
+    const d5 = dir();
+    const normal = await appendRun(d5, 'normal', 1024, 600_000 * scale, 64, 64);
+    results.push({ name: 'append 1 KiB, NORMAL, 64 logs', value: normal.recordsPerSec, unit: 'records/s', note: note(normal) });
+    drop(d5);
+    const d6 = dir();
+    const probe = await runWorkerCommitProbe(d6, 600_000 * scale);
+    results.push({
+      name: 'probe: 1 KiB FULL commits on a worker thread',
+      value: probe.recordsPerSec,
+      unit: 'records/s',
+      note: `not the store: encode on main, commit in a worker; event loop stall p99 ${probe.loopP99Ms.toFixed(0)} ms max ${probe.loopMaxMs.toFixed(0)} ms`,
+    });
+    drop(d6);
     results.push({ name: 'dd bs=1M count=512 oflag=direct', value: ddWriteRate(dir()), unit: 'MB/s' });
   } finally {
     for (const d of dirs) fs.rmSync(d, { recursive: true, force: true });

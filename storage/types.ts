@@ -86,6 +86,11 @@ export interface LogStore {
   /** Resolves after everything appended so far is committed. */
   flush(): Promise<void>;
   stats(): StoreStats;
+  /**
+   * True while commits fail for lack of disk space (their `durable` promises reject with STORAGE_FULL), until a
+   * commit succeeds again. Lets the broker raise a disk alarm. Optional: stores that cannot fill up omit it.
+   */
+  isFull?(): boolean;
 }
 
 export interface StoreStats {

@@ -1,0 +1,689 @@
+/**
+ * SqliteLogStore: many logs share SQLite segment files (WAL mode); a small catalog maps names to ids.
+ *
+ * Group commit: append() assigns offsets synchronously and buffers; one transaction per tick (setImmediate, or at
+ * once when groupCommitBytesMax is buffered, which is the back-pressure: the appender's call does the write
+ * instead of the buffer growing) writes every buffered batch of every log into the active segment. Once that is
+ * durable (fsync on the thread pool under synchronous=full, see startSync) the `durable` promises of the commit
+ * resolve, readers see the records and onCommit listeners hear which logs advanced. Housekeeping (retention by
+ * age, lazy catalog writes, reclamation, compaction) runs on a timer and on demand (runMaintenance).
+ *
+ * Files in dataDir: catalog.sqlite, seg-<seq>.sqlite (each with its -wal), quarantine/ (corrupt segments).
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { BrokerError } from '../src/core/errors';
+import { childLogger } from '../src/core/logger';
+import { encodedSize, encodeBatch, RECORD_HEADER_BYTES } from './batch-codec';
+import { Catalog, type CatalogEntry } from './catalog';
+import { compactSegment } from './compaction';
+import { isCorruptionError, Segment, SegmentPool, sqliteCode } from './segment';
+import { SqliteLog, type LogHost } from './sqlite-log';
+import { SEGMENT_PAGE_SIZE_BYTES, SIDE_FILE_SUFFIXES, type JournalMode } from './sqlite-pragmas';
+import type { LogHandle, LogStore, StoreOptions, StoreStats } from './types';
+
+/** StoreOptions plus what only this backend understands. */
+export interface SqliteStoreOptions extends StoreOptions {
+  /**
+   * Journal of segment files: 'wal' (default; fsync off the event loop) or 'persist' (a rollback journal:
+   * appended data is written once, fsyncs on the event loop). See sqlite-pragmas.ts and the storage bench figures.
+   * The catalog always uses WAL.
+   */
+  segmentJournalMode?: JournalMode;
+  /** Sealed segments kept open (default SEALED_SEGMENTS_OPEN_MAX). */
+  sealedSegmentsOpenMax?: number;
+}
+
+/** Records per batch row at most: bounds what a reader decodes to reach one record. */
+export const BATCH_RECORDS_MAX = 1024;
+/** Encoded bytes per batch row at most (a single larger record still gets its own row). */
+export const BATCH_BYTES_MAX = 256 * 1024;
+/** Estimated WAL bytes written since the last checkpoint that trigger a deliberate one. */
+export const CHECKPOINT_WAL_BYTES = 8 * 1024 * 1024;
+/** Pages a commit rewrites besides its blobs (table and index leaves, interior pages): WAL amplification. */
+const COMMIT_OVERHEAD_PAGES = 3;
+/** Period of housekeeping: age retention, lazy catalog writes, reclamation, compaction. */
+export const HOUSEKEEPING_INTERVAL_MS = 1000;
+/** Sealed segments whose connections stay open (two descriptors each); the rest reopen on demand. */
+export const SEALED_SEGMENTS_OPEN_MAX = 64;
+/** A sealed segment whose live bytes fall below this fraction is compacted. */
+export const COMPACTION_LIVE_FRACTION_MAX = 0.25;
+
+const SEGMENT_FILE = /^seg-(\d{8})\.sqlite$/;
+
+interface SyncEntry {
+  round: Round;
+  /** Each log of the commit and the offset it was written up to. */
+  advances: Array<[SqliteLog, number]>;
+  segment: Segment;
+  /** The catalog was written in this commit (new or deleted logs): its WAL is fsynced first. */
+  catalog: boolean;
+}
+
+interface Round {
+  promise: Promise<void>;
+  resolve: () => void;
+  reject: (err: unknown) => void;
+}
+
+/** @internal Hooks for crash and failure tests. */
+export interface StoreTestHooks {
+  /** Runs inside the group-commit transaction after the inserts, before COMMIT. */
+  insideCommit?: () => void;
+}
+
+export class SqliteLogStore implements LogStore, LogHost {
+  readonly testHooks: StoreTestHooks = {};
+  private readonly logger = childLogger('storage');
+  private catalog: Catalog | null = null;
+  private readonly segments: Segment[] = [];
+  private readonly pool: SegmentPool;
+  private active: Segment | null = null;
+  private readonly logs = new Map<string, SqliteLog>();
+  private readonly logsById = new Map<number, SqliteLog>();
+  private maxLogId = 0;
+  private readonly listeners: Array<(logNames: readonly string[]) => void> = [];
+  private readonly pendingLogs = new Set<SqliteLog>();
+  private pendingBytes = 0;
+  private round: Round | null = null;
+  private immediate: NodeJS.Immediate | null = null;
+  private readonly newLogs = new Set<SqliteLog>();
+  private readonly deletedIds = new Set<number>();
+  private readonly startDirty = new Set<SqliteLog>();
+  private reclaimWanted = false;
+  private timer: NodeJS.Timeout | null = null;
+  private state: 'new' | 'open' | 'closed' = 'new';
+  private readonly syncQueue: SyncEntry[] = [];
+  /** WAL bytes written since the last checkpoint of the active segment (estimated: SQLite does not say). */
+  private walBytesEstimate = 0;
+  private syncing = false;
+  private lastUnsynced: Round | null = null;
+  private readonly drainWaiters: Array<() => void> = [];
+  private full = false;
+  private commits = 0;
+  private recordsAppended = 0;
+
+  private readonly journal: JournalMode;
+  /** synchronous= of segment connections; WAL + FULL is NORMAL in SQLite plus our own asynchronous fsync. */
+  private readonly segmentSync: 'full' | 'normal';
+  private readonly asyncFsync: boolean;
+
+  constructor(private readonly opts: SqliteStoreOptions) {
+    this.pool = new SegmentPool(opts.sealedSegmentsOpenMax ?? SEALED_SEGMENTS_OPEN_MAX);
+    this.journal = opts.segmentJournalMode ?? 'wal';
+    this.asyncFsync = this.journal === 'wal' && opts.synchronous === 'full';
+    this.segmentSync = this.journal === 'wal' ? 'normal' : opts.synchronous;
+  }
+
+  // ---- lifecycle ----------------------------------------------------------------------------------------------
+
+  async open(): Promise<void> {
+    if (this.state !== 'new') throw new BrokerError('INTERNAL_ERROR', 'store already opened');
+    fs.mkdirSync(this.opts.dataDir, { recursive: true });
+    try {
+      this.recover();
+    } catch (err) {
+      this.closeFiles();
+      throw err;
+    }
+    this.state = 'open';
+    this.timer = setInterval(() => this.housekeep(), HOUSEKEEPING_INTERVAL_MS);
+    this.timer.unref();
+  }
+
+  async close(): Promise<void> {
+    if (this.state !== 'open') return;
+    if (this.round !== null) this.commitNow();
+    await this.drainSyncs();
+    if (this.timer !== null) clearInterval(this.timer);
+    this.timer = null;
+    this.state = 'closed';
+    try {
+      this.writeCatalog([...this.logs.values()], true);
+      for (const seg of this.segments) seg.checkpoint('TRUNCATE');
+    } catch (err) {
+      this.logger.error({ err }, 'final catalog write or checkpoint failed; recovery will use the segments');
+    }
+    this.closeFiles();
+  }
+
+  private closeFiles(): void {
+    for (const seg of this.segments) seg.close();
+    this.catalog?.close();
+  }
+
+  private recover(): void {
+    const dir = this.opts.dataDir;
+    this.catalog = new Catalog(path.join(dir, 'catalog.sqlite'));
+    const entries = this.catalog.load();
+    this.maxLogId = this.catalog.maxLogId();
+    for (const f of fs.readdirSync(dir)) if (f.endsWith('.compact') || f.includes('.compact-')) fs.rmSync(path.join(dir, f), { force: true });
+    const files = fs
+      .readdirSync(dir)
+      .map((f) => SEGMENT_FILE.exec(f))
+      .filter((m): m is RegExpExecArray => m !== null)
+      .map((m) => ({ seq: Number(m[1]), file: path.join(dir, m[0]) }))
+      .sort((a, b) => a.seq - b.seq);
+    for (const { seq, file } of files) {
+      let seg: Segment | null = null;
+      try {
+        seg = Segment.open(seq, file, this.segmentSync, this.journal, this.pool);
+        seg.verifyAndIndex();
+        // Closed again until used: descriptors stay bounded however many segments there are.
+        seg.close();
+        this.segments.push(seg);
+      } catch (err) {
+        seg?.close();
+        if (!(err instanceof BrokerError && err.code === 'STORAGE_CORRUPT') || !this.opts.quarantineCorrupt) {
+          throw err;
+        }
+        this.quarantine(file, err);
+      }
+    }
+    for (const seg of this.segments) for (const id of seg.ranges.keys()) this.maxLogId = Math.max(this.maxLogId, id);
+    for (const e of entries) {
+      const log = new SqliteLog(e.id, e.name, this);
+      this.maxLogId = Math.max(this.maxLogId, e.id);
+      log.retention = e.retention;
+      log.start = e.startOffset;
+      log.next = e.nextOffset;
+      for (const seg of this.segments) {
+        const r = seg.ranges.get(e.id);
+        if (r === undefined) continue;
+        log.segments.push(seg);
+        log.next = Math.max(log.next, r.end);
+      }
+      log.start = Math.min(log.start, log.next);
+      log.committed = log.next;
+      log.written = log.next;
+      this.logs.set(e.name, log);
+      this.logsById.set(e.id, log);
+    }
+    // Reuse the newest segment when it has room; a fresh file otherwise.
+    const last = this.segments.at(-1);
+    for (const seg of this.segments) seg.sealed = seg !== last || seg.dataBytes >= this.opts.segmentSizeMaxBytes;
+    if (last !== undefined && !last.sealed) this.active = last;
+    else this.openNewSegment();
+    this.reclaimWanted = true;
+  }
+
+  private quarantine(file: string, err: BrokerError): void {
+    const qdir = path.join(this.opts.dataDir, 'quarantine');
+    fs.mkdirSync(qdir, { recursive: true });
+    for (const suffix of ['', ...SIDE_FILE_SUFFIXES]) {
+      if (fs.existsSync(file + suffix)) fs.renameSync(file + suffix, path.join(qdir, path.basename(file) + suffix));
+    }
+    this.logger.warn({ file, err: err.message }, 'corrupt segment moved to quarantine; its records are unavailable');
+  }
+
+  private openNewSegment(): void {
+    const seq = (this.segments.at(-1)?.seq ?? 0) + 1;
+    const file = path.join(this.opts.dataDir, `seg-${String(seq).padStart(8, '0')}.sqlite`);
+    const seg = Segment.open(seq, file, this.segmentSync, this.journal, this.pool);
+    fsyncDir(this.opts.dataDir);
+    this.walBytesEstimate = 0;
+    this.segments.push(seg);
+    this.active = seg;
+  }
+
+  // ---- LogStore ---------------------------------------------------------------------------------------------
+
+  log(name: string): LogHandle {
+    this.assertOpen();
+    let log = this.logs.get(name);
+    if (log === undefined) {
+      log = new SqliteLog(++this.maxLogId, name, this);
+      this.logs.set(name, log);
+      this.logsById.set(log.id, log);
+      this.newLogs.add(log);
+      this.ensureRound();
+    }
+    return log;
+  }
+
+  hasLog(name: string): boolean {
+    return this.logs.has(name);
+  }
+
+  deleteLog(name: string): void {
+    const log = this.logs.get(name);
+    if (log === undefined) return;
+    log.deleted = true;
+    log.clearPending();
+    this.logs.delete(name);
+    this.logsById.delete(log.id);
+    this.pendingLogs.delete(log);
+    this.startDirty.delete(log);
+    if (!this.newLogs.delete(log)) this.deletedIds.add(log.id);
+    this.reclaimWanted = true;
+    this.ensureRound();
+  }
+
+  listLogs(): string[] {
+    return [...this.logs.keys()];
+  }
+
+  onCommit(listener: (logNames: readonly string[]) => void): void {
+    this.listeners.push(listener);
+  }
+
+  flush(): Promise<void> {
+    return (this.round ?? this.lastUnsynced)?.promise ?? Promise.resolve();
+  }
+
+  stats(): StoreStats {
+    let bytesOnDisk = 0;
+    for (const seg of this.segments) for (const suffix of ['', ...SIDE_FILE_SUFFIXES]) bytesOnDisk += fileSize(seg.file + suffix);
+    return {
+      logs: this.logs.size,
+      segments: this.segments.length,
+      bytesOnDisk,
+      commits: this.commits,
+      recordsAppended: this.recordsAppended,
+    };
+  }
+
+  /** True after a commit failed for lack of space, until a commit succeeds again (raise a disk alarm). */
+  isFull(): boolean {
+    return this.full;
+  }
+
+  // ---- LogHost ----------------------------------------------------------------------------------------------
+
+  isClosed(): boolean {
+    return this.state !== 'open';
+  }
+
+  enqueue(log: SqliteLog, encodedBytes: number): Promise<void> {
+    this.pendingLogs.add(log);
+    this.pendingBytes += encodedBytes;
+    const round = this.ensureRound();
+    if (this.pendingBytes >= this.opts.groupCommitBytesMax) this.commitNow();
+    return round.promise;
+  }
+
+  noteStartMoved(log: SqliteLog): void {
+    this.startDirty.add(log);
+    this.reclaimWanted = true;
+  }
+
+  noteRetentionChanged(log: SqliteLog): void {
+    this.startDirty.add(log);
+  }
+
+  // ---- group commit -----------------------------------------------------------------------------------------
+
+  private ensureRound(): Round {
+    if (this.round === null) {
+      let resolve!: () => void;
+      let reject!: (err: unknown) => void;
+      const promise = new Promise<void>((res, rej) => {
+        resolve = res;
+        reject = rej;
+      });
+      // Callers that ignore `durable` (e.g. at-most-once publishes) must not turn a failed commit into an
+      // unhandled rejection that kills the process; callers that await it still see the error.
+      promise.catch(() => undefined);
+      this.round = { promise, resolve, reject };
+      this.immediate = setImmediate(() => {
+        this.immediate = null;
+        this.commitNow();
+      });
+    }
+    return this.round;
+  }
+
+  private commitNow(): void {
+    const round = this.round;
+    if (round === null) return;
+    this.round = null;
+    if (this.immediate !== null) clearImmediate(this.immediate);
+    this.immediate = null;
+    const logs = [...this.pendingLogs];
+    this.pendingLogs.clear();
+    this.pendingBytes = 0;
+    const ranges: Array<{ log: SqliteLog; first: number; end: number; records: number; bytes: number; maxTs: number; blob: number }> = [];
+    const active = this.active;
+    if (active === null) throw new BrokerError('INTERNAL_ERROR', 'no active segment');
+    let catalogWritten = false;
+    try {
+      if (this.newLogs.size > 0 || this.deletedIds.size > 0) {
+        // New logs must be named before their batches count; durable together with them (same fsync round).
+        this.writeCatalog([...this.newLogs, ...this.startDirty], !this.asyncFsync && this.opts.synchronous === 'full');
+        catalogWritten = true;
+      }
+      if (logs.length > 0) {
+        active.transaction(() => {
+          for (const log of logs) this.insertPending(active, log, ranges);
+          this.testHooks.insideCommit?.();
+        });
+      }
+    } catch (err) {
+      for (const log of logs) {
+        log.clearPending();
+        log.next = log.written;
+      }
+      round.reject(this.commitError(err));
+      return;
+    }
+    this.full = false;
+    this.commits++;
+    const advances: Array<[SqliteLog, number]> = [];
+    for (const log of logs) {
+      log.written = log.next;
+      log.clearPending();
+      advances.push([log, log.written]);
+    }
+    this.walBytesEstimate += COMMIT_OVERHEAD_PAGES * SEGMENT_PAGE_SIZE_BYTES;
+    for (const r of ranges) {
+      this.walBytesEstimate += r.blob;
+      active.addRange(r.log.id, r.first, r.end, r.records, r.bytes, r.maxTs, r.blob);
+      if (r.log.segments.at(-1) !== active) r.log.segments.push(active);
+    }
+    const entry: SyncEntry = { round, advances, segment: active, catalog: catalogWritten };
+    if (this.asyncFsync) {
+      this.syncQueue.push(entry);
+      this.lastUnsynced = round;
+      this.startSync();
+    } else {
+      this.finish(entry, null);
+    }
+    this.afterCommit(active);
+  }
+
+  /**
+   * Durability without blocking the event loop: in WAL mode the connection runs synchronous=NORMAL (a commit
+   * writes its WAL frames but does not fsync), and the store fsyncs the WAL file on the libuv thread pool, then
+   * resolves `durable` and makes the records visible. One fsync covers every commit written before it started, so
+   * commits keep going while an fsync is in flight (group fsync). SQLite itself syncs the WAL before and the
+   * database after each checkpoint, so a sealed (checkpointed) segment needs no fsync of its own.
+   */
+  private startSync(): void {
+    if (this.syncing || this.syncQueue.length === 0) return;
+    this.syncing = true;
+    const batch = this.syncQueue.splice(0);
+    const files = new Set<string>();
+    if (batch.some((e) => e.catalog) && this.catalog !== null) files.add(this.catalog.walFile());
+    for (const e of batch) if (!e.segment.sealed) files.add(e.segment.file + '-wal');
+    void fsyncFiles([...files]).then(
+      () => this.syncDone(batch, null),
+      (err: unknown) => this.syncDone(batch, err),
+    );
+  }
+
+  private syncDone(batch: readonly SyncEntry[], err: unknown): void {
+    this.syncing = false;
+    if (err !== null) this.logger.error({ err: err instanceof Error ? err.message : String(err) }, 'fsync of a segment WAL failed');
+    for (const e of batch) this.finish(e, err);
+    if (this.syncQueue.length > 0) this.startSync();
+    else {
+      this.lastUnsynced = null;
+      for (const w of this.drainWaiters.splice(0)) w();
+    }
+  }
+
+  /** The records of a commit are durable: readers may see them, appenders hear so. */
+  private finish(entry: SyncEntry, err: unknown): void {
+    const advanced: string[] = [];
+    for (const [log, upTo] of entry.advances) {
+      if (upTo <= log.committed) continue;
+      this.recordsAppended += upTo - log.committed;
+      log.committed = upTo;
+      if (!log.deleted) advanced.push(log.name);
+    }
+    if (err === null) entry.round.resolve();
+    else entry.round.reject(this.fsyncError(err));
+    if (advanced.length > 0) {
+      for (const l of this.listeners) {
+        // A listener's failure is its own: the commit happened, other listeners must still hear of it.
+        try {
+          l(advanced);
+        } catch (err) {
+          this.logger.error({ err: err instanceof Error ? err.message : String(err) }, 'onCommit listener threw');
+        }
+      }
+    }
+    const now = Date.now();
+    for (const [log] of entry.advances) {
+      if (!log.deleted && (log.retention.maxBytes !== undefined || log.retention.maxRecords !== undefined)) log.applyRetention(now);
+    }
+  }
+
+  private fsyncError(err: unknown): BrokerError {
+    const message = err instanceof Error ? err.message : String(err);
+    if (sqliteCode(err) === 'ENOSPC') {
+      this.full = true;
+      return new BrokerError('STORAGE_FULL', `fsync failed: ${message}`);
+    }
+    return new BrokerError('INTERNAL_ERROR', `fsync failed: ${message}`);
+  }
+
+  private drainSyncs(): Promise<void> {
+    if (!this.syncing && this.syncQueue.length === 0) return Promise.resolve();
+    return new Promise((resolve) => this.drainWaiters.push(resolve));
+  }
+
+  /** Encodes a log's pending records into batches of bounded size and inserts them. */
+  private insertPending(
+    seg: Segment,
+    log: SqliteLog,
+    out: Array<{ log: SqliteLog; first: number; end: number; records: number; bytes: number; maxTs: number; blob: number }>,
+  ): void {
+    const recs = log.pending;
+    const times = log.pendingTimestamps;
+    let from = 0;
+    while (from < recs.length) {
+      let to = from;
+      let bytes = 0;
+      let maxTs = -Infinity;
+      while (to < recs.length && to - from < BATCH_RECORDS_MAX) {
+        const size = encodedSize(recs[to]);
+        if (to > from && bytes + size > BATCH_BYTES_MAX) break;
+        bytes += size;
+        if (times[to] > maxTs) maxTs = times[to];
+        to++;
+      }
+      const blob = encodeBatch(recs, times, from, to, bytes);
+      const first = log.written + from;
+      const last = log.written + to - 1;
+      const payload = bytes - (to - from) * RECORD_HEADER_BYTES;
+      seg.insert(log.id, first, last, to - from, payload, Math.ceil(maxTs), blob);
+      out.push({ log, first, end: last + 1, records: to - from, bytes: payload, maxTs, blob: blob.length });
+      from = to;
+    }
+  }
+
+  private commitError(err: unknown): BrokerError {
+    if (err instanceof BrokerError) return err;
+    const code = sqliteCode(err);
+    const message = err instanceof Error ? err.message : String(err);
+    if (code === 'SQLITE_FULL' || code === 'ENOSPC' || /ENOSPC|disk is full|database or disk is full/i.test(message)) {
+      if (!this.full) this.logger.error({ err: message }, 'storage full: commits fail until space is freed');
+      this.full = true;
+      return new BrokerError('STORAGE_FULL', `commit failed: ${message}`);
+    }
+    this.logger.error({ err: message, code }, 'group commit failed');
+    if (isCorruptionError(err)) return new BrokerError('STORAGE_CORRUPT', `${this.active?.file ?? '?'}: ${message}`);
+    return new BrokerError('INTERNAL_ERROR', `commit failed: ${message}`);
+  }
+
+  /** Seals a full active segment and checkpoints the WAL deliberately so it cannot grow without bound. */
+  private afterCommit(active: Segment): void {
+    // A listener may have appended enough to commit (and seal) re-entrantly; then this segment is done with.
+    if (active !== this.active) return;
+    if (active.dataBytes >= this.opts.segmentSizeMaxBytes) {
+      this.safely('seal', () => {
+        active.checkpoint('TRUNCATE');
+        active.releaseCache();
+        active.sealed = true;
+        this.openNewSegment();
+      });
+    } else if (this.journal === 'wal' && this.walBytesEstimate >= CHECKPOINT_WAL_BYTES) {
+      this.walBytesEstimate = 0;
+      // The WAL restarts from its beginning after a complete checkpoint and journal_size_limit trims the file.
+      this.safely('checkpoint', () => active.checkpoint('PASSIVE'));
+    }
+  }
+
+  private writeCatalog(logs: readonly SqliteLog[], durableNow: boolean): void {
+    const catalog = this.catalog;
+    if (catalog === null) return;
+    const entries: CatalogEntry[] = [];
+    for (const log of new Set(logs)) {
+      if (log.deleted) continue;
+      entries.push({ id: log.id, name: log.name, startOffset: log.start, nextOffset: log.written, retention: log.retention });
+    }
+    catalog.write(entries, [...this.deletedIds], this.maxLogId, durableNow);
+    for (const log of logs) {
+      this.newLogs.delete(log);
+      this.startDirty.delete(log);
+    }
+    this.deletedIds.clear();
+  }
+
+  // ---- housekeeping -----------------------------------------------------------------------------------------
+
+  private housekeep(): void {
+    if (this.state !== 'open') return;
+    this.safely('housekeeping', () => this.runMaintenance());
+  }
+
+  /**
+   * Age retention, lazy catalog writes, reclamation of dead segments and compaction of sparse ones. Runs on a
+   * timer; tests call it directly.
+   */
+  runMaintenance(): void {
+    this.assertOpen();
+    const now = Date.now();
+    for (const log of this.logs.values()) if (log.retention.maxAgeMs !== undefined) log.applyRetention(now);
+    // Start offsets are hints until a reclamation depends on them (then written durably, below).
+    if (this.startDirty.size > 0) this.writeCatalog([...this.startDirty], false);
+    if (this.reclaimWanted) this.reclaim();
+    this.compactOne();
+    this.catalog?.checkpointIfLarge();
+  }
+
+  /** Whether some log still has records at or above its start offset in a segment. */
+  private hasLive(seg: Segment): boolean {
+    for (const [id, r] of seg.ranges) {
+      const log = this.logsById.get(id);
+      if (log !== undefined && r.end > log.start) return true;
+    }
+    return false;
+  }
+
+  private reclaim(): void {
+    this.reclaimWanted = false;
+    const dead = this.segments.filter((s) => s.sealed && s !== this.active && !this.hasLive(s));
+    if (dead.length === 0) return;
+    // The catalog must know every log's offsets before the files that also record them disappear.
+    const touched = new Set<SqliteLog>();
+    for (const seg of dead) for (const id of seg.ranges.keys()) {
+      const log = this.logsById.get(id);
+      if (log !== undefined) touched.add(log);
+    }
+    this.writeCatalog([...touched, ...this.startDirty], true);
+    for (const seg of dead) {
+      seg.close();
+      for (const suffix of ['', ...SIDE_FILE_SUFFIXES]) fs.rmSync(seg.file + suffix, { force: true });
+      this.segments.splice(this.segments.indexOf(seg), 1);
+      for (const log of touched) {
+        const i = log.segments.indexOf(seg);
+        if (i >= 0) log.segments.splice(i, 1);
+      }
+      this.logger.debug({ file: seg.file }, 'segment reclaimed');
+    }
+  }
+
+  /** Rewrites the sparsest sealed segment below the live-fraction threshold (one per round: bounded pause). */
+  private compactOne(): void {
+    let best: Segment | null = null;
+    let bestFraction = COMPACTION_LIVE_FRACTION_MAX;
+    for (const seg of this.segments) {
+      if (!seg.sealed || seg === this.active) continue;
+      const fraction = this.liveFraction(seg);
+      if (fraction > 0 && fraction < bestFraction) {
+        best = seg;
+        bestFraction = fraction;
+      }
+    }
+    if (best !== null) compactSegment(best, this.logsById, this.segmentSync, this.pool);
+  }
+
+  /** Estimated share of a segment's records still live (above start offsets, not markDeleted). */
+  private liveFraction(seg: Segment): number {
+    let total = 0;
+    let live = 0;
+    for (const [id, r] of seg.ranges) {
+      total += r.records;
+      const log = this.logsById.get(id);
+      if (log === undefined || r.end <= log.start) continue;
+      const span = r.end - r.first;
+      const liveSpan = r.end - Math.max(r.first, log.start);
+      live += Math.max(0, (r.records * liveSpan) / span - countIn(log, seg));
+    }
+    return total === 0 ? 0 : live / total;
+  }
+
+  private safely(what: string, fn: () => void): void {
+    try {
+      fn();
+    } catch (err) {
+      this.logger.error({ err: err instanceof Error ? err.message : String(err) }, `${what} failed`);
+    }
+  }
+
+  private assertOpen(): void {
+    if (this.state !== 'open') throw new BrokerError('BROKER_STOPPING', 'storage is not open');
+  }
+
+  /** @internal Test hook: caps the active segment's size in pages so the next commits fail like a full disk. */
+  limitActiveSegmentPages(pages: number): void {
+    this.active?.setMaxPageCount(pages);
+  }
+}
+
+/** markDeleted offsets of a log that fall in a segment's range for it. */
+function countIn(log: SqliteLog, seg: Segment): number {
+  const r = seg.ranges.get(log.id);
+  if (r === undefined) return 0;
+  let n = 0;
+  for (const o of log.deletedOffsets) if (o >= r.first && o < r.end) n++;
+  return n;
+}
+
+/** fsync(2) of files on the thread pool; a file that no longer exists has nothing left to sync. */
+async function fsyncFiles(files: readonly string[]): Promise<void> {
+  for (const file of files) {
+    let handle: fs.promises.FileHandle;
+    try {
+      handle = await fs.promises.open(file, 'r+');
+    } catch (err) {
+      if (sqliteCode(err) === 'ENOENT') continue;
+      throw err;
+    }
+    try {
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+  }
+}
+
+/** Makes a new file's directory entry durable. */
+function fsyncDir(dir: string): void {
+  const fd = fs.openSync(dir, 'r');
+  try {
+    fs.fsyncSync(fd);
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+function fileSize(file: string): number {
+  try {
+    return fs.statSync(file).size;
+  } catch {
+    return 0;
+  }
+}

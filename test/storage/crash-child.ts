@@ -1,0 +1,55 @@
+/**
+ * Child process for the crash tests (not a test itself). Modes, from argv:
+ *   ack <dataDir> [wal|persist]          appends with durable acks in a loop, sending every acknowledged offset to the parent
+ *   mid-commit <dataDir> [wal|persist]   commits a few batches, then SIGKILLs itself inside the next group-commit transaction
+ * Records are deterministic functions of (log, offset) so the parent can check content.
+ */
+import type { JournalMode } from '../../storage/sqlite-pragmas';
+import { SqliteLogStore } from '../../storage/sqlite-store';
+import { sqliteOptions } from './helpers';
+
+export function valueFor(log: string, offset: number): string {
+  return `${log}#${offset}:` + 'x'.repeat(offset % 200);
+}
+
+export const CRASH_LOGS = ['alpha', 'beta', 'gamma'];
+
+async function ack(dataDir: string, journal: JournalMode): Promise<void> {
+  const store = new SqliteLogStore({ ...sqliteOptions(dataDir, { segmentSizeMaxBytes: 256 * 1024 }), segmentJournalMode: journal });
+  await store.open();
+  const send = (msg: unknown): void => {
+    process.send?.(msg);
+  };
+  send({ ready: true });
+  for (let round = 0; ; round++) {
+    const waits: Array<Promise<void>> = [];
+    for (const name of CRASH_LOGS) {
+      const log = store.log(name);
+      const n = 1 + (round % 5);
+      const base = log.nextOffset();
+      const { baseOffset, durable } = log.append(Array.from({ length: n }, (_, i) => ({ key: null, headers: null, value: Buffer.from(valueFor(name, base + i)) })));
+      waits.push(durable.then(() => send({ log: name, from: baseOffset, count: n })));
+    }
+    await Promise.all(waits);
+  }
+}
+
+async function midCommit(dataDir: string, journal: JournalMode): Promise<void> {
+  const store = new SqliteLogStore({ ...sqliteOptions(dataDir), segmentJournalMode: journal });
+  await store.open();
+  const log = store.log('alpha');
+  for (let i = 0; i < 3; i++) {
+    const base = log.nextOffset();
+    await log.append(Array.from({ length: 10 }, (_, j) => ({ key: null, headers: null, value: Buffer.from(valueFor('alpha', base + j)) }))).durable;
+  }
+  process.send?.({ committed: log.committedOffset() });
+  // The inserts of the next commit are written (into the WAL) but the transaction never commits.
+  store.testHooks.insideCommit = () => process.kill(process.pid, 'SIGKILL');
+  log.append(Array.from({ length: 50 }, (_, j) => ({ key: null, headers: null, value: Buffer.from(valueFor('alpha', 30 + j)) })));
+  await store.flush();
+}
+
+const [mode, dir, journal] = process.argv.slice(2);
+const journalMode: JournalMode = journal === 'wal' ? 'wal' : 'persist';
+if (mode === 'ack') void ack(dir, journalMode);
+else if (mode === 'mid-commit') void midCommit(dir, journalMode);
