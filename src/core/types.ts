@@ -282,8 +282,30 @@ export interface AlarmState extends EventEmitter {
   readonly reason: string | null;
 }
 
+/** A listening socket, as reported by STATUS. */
+export interface ListenerInfo {
+  protocol: string;
+  host: string;
+  port: number;
+}
+
+/**
+ * Operator hooks the Broker offers to admin requests (native STATUS and SHUTDOWN, `polymq status|stop`).
+ * Optional on BrokerContext: contexts built by tests may omit it; adapters then report what they know themselves
+ * and answer SHUTDOWN with NOT_IMPLEMENTED.
+ */
+export interface BrokerControl {
+  listeners(): ListenerInfo[];
+  /** Storage figures (bytes used, segment files, data dir, ...), free-form for display. */
+  storage(): Record<string, number | string | boolean>;
+  /** Starts a graceful stop: stop accepting, drain for at most timeoutMs, close; force = close at once. */
+  shutdown(opts: { timeoutMs: number; force: boolean }): void;
+}
+
 /** What every protocol server receives. */
 export interface BrokerContext {
+  /** Operator hooks (status, shutdown); see BrokerControl. */
+  readonly control?: BrokerControl;
   vhost(name: string): VirtualHost | undefined;
   readonly defaultVhost: VirtualHost;
   readonly security: SecurityHooks;
