@@ -85,7 +85,7 @@ const LIMIT_DOCS: Record<keyof Limits, string> = {
   diskFreeLimitBytes: 'Free disk below which publishers are blocked.',
   socketWriteBufferMaxBytes: 'Bytes queued on one socket before deliveries to it pause.',
   segmentSizeMaxBytes: 'Segment files are sealed at this size.',
-  groupCommitDelayMaxMs: 'Longest wait for a group commit.',
+  groupCommitDelayMaxMs: 'Upper bound on the wait for a group commit (commits run on the next event-loop turn, sooner than this).',
   groupCommitBytesMax: 'Buffered bytes that force a group commit.',
 };
 
