@@ -10,6 +10,7 @@ import { decodeMethod } from '../../protocols/amqp/codec/methods.generated';
 import { startBroker, type InProcessBroker } from '../helpers/broker';
 import { amqpUrl } from './amqp-helpers';
 import { RawClient, rawFrame } from './raw-client';
+import { mulberry32 as rng } from '../helpers/prng';
 
 let b: InProcessBroker;
 beforeAll(async () => {
@@ -18,18 +19,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await b.stop();
 });
-
-/** Deterministic PRNG so a failure can be replayed (mulberry32). */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 test('random and mutated frames: the broker stays up and answers others', async () => {
   const good = await amqp.connect(amqpUrl(b.ports.amqp));

@@ -10,18 +10,7 @@ import { SqliteLogStore } from '../../storage/sqlite-store';
 import type { LogStore } from '../../storage/types';
 import { sqliteOptions } from './helpers';
 import { tempDir } from './log-store-suite';
-
-/** mulberry32: small, seedable. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { mulberry32 as prng } from '../helpers/prng';
 
 const LOGS = ['a', 'b', 'c'];
 const OPS = 300;

@@ -3,6 +3,7 @@ import * as path from 'node:path';
 import type { HeaderTable, HeaderValue } from '../../../src/core/message';
 import { METHOD_INFO, type AmqpMethod, type AmqpMethodName, type MethodFieldType } from '../../../protocols/amqp/codec';
 import { repoRoot } from '../../../protocols/amqp/codec/generate';
+export { mulberry32 as rng } from '../../helpers/prng';
 
 /** "01 00 0a" → bytes; whitespace and `|` separators are ignored. */
 export function hex(s: string): Buffer {
@@ -11,18 +12,6 @@ export function hex(s: string): Buffer {
 
 export function ascii(s: string): Buffer {
   return Buffer.from(s, 'latin1');
-}
-
-/** mulberry32: small, fast, seeded. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 export function randInt(r: () => number, maxInclusive: number): number {

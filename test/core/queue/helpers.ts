@@ -10,46 +10,13 @@ import { childLogger } from '../../../src/core/logger';
 import type { HeaderTable, Message, MessageProperties } from '../../../src/core/message';
 import type { ConsumerSpec, Delivery } from '../../../src/core/types';
 import { ClassicQueue } from '../../../src/core/queue/classic-queue';
+import { FakeClock as SharedFakeClock } from '../../helpers/fake-clock';
 import type { QueueLimits } from '../../../src/core/queue/queue-limits';
 
-interface FakeTimer {
-  at: number;
-  fn: () => void;
-  cancelled: boolean;
-}
-
-/** A clock that moves only when told; timers fire in time order as it passes them. */
-export class FakeClock {
-  nowMs = 1_700_000_000_000;
-  private timers: FakeTimer[] = [];
-
-  readonly now = (): number => this.nowMs;
-
-  readonly setTimer = (ms: number, fn: () => void): (() => void) => {
-    const t: FakeTimer = { at: this.nowMs + ms, fn, cancelled: false };
-    this.timers.push(t);
-    return () => {
-      t.cancelled = true;
-    };
-  };
-
-  /** Moves the clock forward, firing due timers in order (each sees the clock at its own deadline). */
-  advance(ms: number): void {
-    const target = this.nowMs + ms;
-    for (;;) {
-      this.timers = this.timers.filter((t) => !t.cancelled);
-      let next: FakeTimer | undefined;
-      for (const t of this.timers) if (t.at <= target && (next === undefined || t.at < next.at)) next = t;
-      if (next === undefined) break;
-      next.cancelled = true;
-      this.nowMs = Math.max(this.nowMs, next.at);
-      next.fn();
-    }
-    this.nowMs = target;
-  }
-
+/** The shared fake clock; `activeTimers()` is its old name here. */
+export class FakeClock extends SharedFakeClock {
   activeTimers(): number {
-    return this.timers.filter((t) => !t.cancelled).length;
+    return this.pending();
   }
 }
 

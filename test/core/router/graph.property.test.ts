@@ -6,17 +6,7 @@
 import { type Binding, makeBinding } from '../../../src/core/router/binding';
 import { Router } from '../../../src/core/router/router';
 import { splitTopicWords } from '../../../src/core/router/topic';
-
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { mulberry32 as prng } from '../../helpers/prng';
 
 function topicMatches(p: string[], k: string[]): boolean {
   if (p.length === 0) return k.length === 0;

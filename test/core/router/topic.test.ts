@@ -1,17 +1,6 @@
 import { makeBinding, type Binding } from '../../../src/core/router/binding';
 import { splitTopicWords, TopicMatcher } from '../../../src/core/router/topic';
-
-/** Seeded PRNG (mulberry32) so a failing case can be replayed from its seed. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { mulberry32 as prng } from '../../helpers/prng';
 
 /** Brute-force reference: the definition of `*` and `#` written as plain recursion on word lists. */
 function referenceMatch(p: string[], k: string[]): boolean {

@@ -4,6 +4,7 @@ import { ASSIGNORS } from '../../../src/core/topics/assignors';
 import { cooperativeStickyAssign } from '../../../src/core/topics/assignors/cooperative-sticky';
 import { rangeAssign } from '../../../src/core/topics/assignors/range';
 import { roundRobinAssign } from '../../../src/core/topics/assignors/roundrobin';
+import { mulberry32 as rng } from '../../helpers/prng';
 
 function flat(tps: readonly TopicPartitions[]): string[] {
   return tps.flatMap((tp) => tp.partitions.map((p) => `${tp.topic}-${p}`));
@@ -29,18 +30,6 @@ function expectExactlyOnce(assignment: Map<string, TopicPartitions[]>, partition
 
 function counts(assignment: Map<string, TopicPartitions[]>): number[] {
   return [...assignment.values()].map((tps) => flat(tps).length);
-}
-
-/** A small seeded PRNG (mulberry32) so property runs are reproducible. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 describe('range assignor', () => {

@@ -6,46 +6,12 @@ import { defaultLimits } from '../../../src/core/limits';
 import { rootLogger } from '../../../src/core/logger';
 import { TopicRegistryImpl } from '../../../src/core/topics/topic-registry';
 import type { TopicLimits } from '../../../src/core/topics/topic-limits';
+import { FakeClock as SharedFakeClock } from '../../helpers/fake-clock';
 
-interface Timer {
-  at: number;
-  seq: number;
-  fn: () => void;
-  cancelled: boolean;
-}
-
-/** Deterministic time: timers fire only inside advance(), in due order. */
-export class FakeClock {
-  // Starts at the real time: storage applies age retention with its own clock.
-  nowMs = Date.now();
-  private timers: Timer[] = [];
-  private seq = 0;
-
-  readonly now = (): number => this.nowMs;
-
-  readonly setTimer = (ms: number, fn: () => void): (() => void) => {
-    const t: Timer = { at: this.nowMs + ms, seq: this.seq++, fn, cancelled: false };
-    this.timers.push(t);
-    return () => {
-      t.cancelled = true;
-    };
-  };
-
-  advance(ms: number): void {
-    const target = this.nowMs + ms;
-    for (;;) {
-      this.timers = this.timers.filter((t) => !t.cancelled);
-      const due = this.timers.filter((t) => t.at <= target).sort((a, b) => a.at - b.at || a.seq - b.seq)[0];
-      if (due === undefined) break;
-      this.timers.splice(this.timers.indexOf(due), 1);
-      this.nowMs = Math.max(this.nowMs, due.at);
-      due.fn();
-    }
-    this.nowMs = target;
-  }
-
-  pending(): number {
-    return this.timers.filter((t) => !t.cancelled).length;
+/** Starts at the real time: storage applies age retention with its own clock. */
+export class FakeClock extends SharedFakeClock {
+  constructor() {
+    super(Date.now());
   }
 }
 

@@ -11,37 +11,9 @@ import { VirtualHostImpl, type VhostDeps } from '../../../src/core/vhost';
 
 export const logger = pino({ level: process.env.POLYMQ_LOG_LEVEL ?? 'warn' });
 
-interface Timer {
-  at: number;
-  fn: () => void;
-  cancelled: boolean;
-}
+import { FakeClock as ManualClock } from '../../helpers/fake-clock';
 
-/** A clock that moves only when told; due timers fire in order. */
-export class ManualClock {
-  nowMs = 1_700_000_000_000;
-  private timers: Timer[] = [];
-  readonly now = (): number => this.nowMs;
-  readonly setTimer = (ms: number, fn: () => void): (() => void) => {
-    const t: Timer = { at: this.nowMs + ms, fn, cancelled: false };
-    this.timers.push(t);
-    return () => {
-      t.cancelled = true;
-    };
-  };
-  advance(ms: number): void {
-    const target = this.nowMs + ms;
-    for (;;) {
-      this.timers = this.timers.filter((t) => !t.cancelled);
-      const due = this.timers.filter((t) => t.at <= target).sort((a, b) => a.at - b.at)[0];
-      if (due === undefined) break;
-      due.cancelled = true;
-      this.nowMs = Math.max(this.nowMs, due.at);
-      due.fn();
-    }
-    this.nowMs = target;
-  }
-}
+export { ManualClock };
 
 export interface MemoryVhost {
   vhost: VirtualHostImpl;
