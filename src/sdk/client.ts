@@ -271,6 +271,11 @@ export class PolymqClient extends EventEmitter {
     return this.call((c) => req.encodeFetch(c, r), FrameType.FETCH, res.decodeRecordSet, r.maxWaitMs + this.opts.requestTimeoutMs);
   }
 
+  /** fetch whose records carry their topic and partition (what Consumer buffers, without a copy per record). */
+  fetchTopicRecords(r: req.FetchRequest): Promise<res.TopicRecordSet> {
+    return this.call((c) => req.encodeFetch(c, r), FrameType.FETCH, res.topicRecordSetDecoder(r.topic), r.maxWaitMs + this.opts.requestTimeoutMs);
+  }
+
   subscribe(r: req.SubscribeRequest): Promise<void> {
     return this.call((c) => req.encodeSubscribe(c, r), FrameType.SUBSCRIBE, () => undefined);
   }

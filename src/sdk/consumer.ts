@@ -17,7 +17,7 @@
  */
 import { EventEmitter } from 'node:events';
 import type { HeaderValue } from '../core/message';
-import type { Assignor, CommittedOffset, FetchedRecord, TopicPartitions } from '../core/types';
+import type { Assignor, CommittedOffset, TopicPartitions } from '../core/types';
 import { PolymqClient, type ClientOptions } from './client';
 import { PolymqError, isPolymqError } from './errors';
 
@@ -505,9 +505,9 @@ export class Consumer extends EventEmitter implements AsyncIterable<ConsumedReco
       }
       const epoch = s.epoch;
       const offset = s.fetchPosition;
-      let records: FetchedRecord[];
+      let records: ConsumedRecord[];
       try {
-        const set = await this.client.fetch({
+        const set = await this.client.fetchTopicRecords({
           topic: s.topic,
           partition: s.partition,
           offset,
@@ -529,9 +529,7 @@ export class Consumer extends EventEmitter implements AsyncIterable<ConsumedReco
       }
       if (!this.isCurrent(s) || s.epoch !== epoch || s.paused || s.loop !== loop) continue;
       if (records.length === 0) continue;
-      for (const r of records) {
-        this.buffer.push({ topic: s.topic, partition: s.partition, offset: r.offset, timestamp: r.timestamp, key: r.key, value: r.value, headers: r.headers });
-      }
+      for (const r of records) this.buffer.push(r);
       s.fetchPosition = records[records.length - 1].offset + 1;
       this.wakeAll(this.wakeReaders);
     }

@@ -52,6 +52,11 @@ export class WireConnection extends EventEmitter {
   private closedWith: PolymqError | null = null;
   private closed = false;
   private drained: Promise<void> | null = null;
+  private corked = false;
+  private readonly uncork = (): void => {
+    this.corked = false;
+    this.socket.uncork();
+  };
 
   private constructor(private readonly socket: Duplex) {
     super();
@@ -108,13 +113,23 @@ export class WireConnection extends EventEmitter {
         }, timeoutMs);
       }
       this.pending.set(corr, p);
-      this.socket.write(build(corr));
+      this.write(build(corr));
     });
   }
 
   /** Sends a frame that gets no answer (CREDIT, PRODUCE with acks none). */
   send(build: (corr: number) => Buffer): void {
-    if (!this.closed) this.socket.write(build(this.allocateCorrelation()));
+    if (!this.closed) this.write(build(this.allocateCorrelation()));
+  }
+
+  /** Frames written in one tick (a producer's batches, a consumer's FETCHes) leave in one writev. */
+  private write(frame: Buffer): void {
+    if (!this.corked) {
+      this.corked = true;
+      this.socket.cork();
+      process.nextTick(this.uncork);
+    }
+    this.socket.write(frame);
   }
 
   /** Whether the socket's write buffer is above its high-water mark (callers may wait for 'drain'). */

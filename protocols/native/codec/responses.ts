@@ -11,6 +11,8 @@ import {
   fetchedRecordBytes,
   readAssignment,
   readFetchedRecord,
+  readTopicRecord,
+  type TopicRecord,
   readGroupInfo,
   readOffsets,
   readTopicInfo,
@@ -109,6 +111,24 @@ export function decodeRecordSet(r: BodyReader): RecordSet {
   const records: FetchedRecord[] = new Array<FetchedRecord>(n);
   for (let i = 0; i < n; i++) records[i] = readFetchedRecord(r);
   return { partition, highWatermark, records };
+}
+
+export interface TopicRecordSet {
+  partition: number;
+  highWatermark: number;
+  records: TopicRecord[];
+}
+
+/** decodeRecordSet whose records carry `topic` and their partition (the SDK consumer's fetch answers). */
+export function topicRecordSetDecoder(topic: string): (r: BodyReader) => TopicRecordSet {
+  return (r) => {
+    const partition = r.u32();
+    const highWatermark = r.i64();
+    const n = r.count(NATIVE_LIMITS.fetchRecordsMax * 10, 28);
+    const records: TopicRecord[] = new Array<TopicRecord>(n);
+    for (let i = 0; i < n; i++) records[i] = readTopicRecord(r, topic, partition);
+    return { partition, highWatermark, records };
+  };
 }
 
 export interface PushBody extends RecordSet {

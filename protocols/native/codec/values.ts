@@ -16,7 +16,7 @@ import type {
 import type { RetentionPolicy } from '../../../storage/types';
 import { NATIVE_LIMITS } from '../constants';
 import type { BodyReader } from './reader';
-import type { FrameWriter } from './writer';
+import { putBytes, putI64, type FrameWriter } from './writer';
 
 export type Headers = Record<string, HeaderValue>;
 
@@ -94,10 +94,11 @@ function readHeaderValue(r: BodyReader): HeaderValue {
 
 /** Produce record: i32 partition (-1 broker chooses), i64 timestamp (-1 broker time), key, value, headers. */
 export function writeProduceRecord(w: FrameWriter, rec: ProduceRecord): void {
-  w.i32(rec.partition ?? -1)
-    .i64(rec.timestamp ?? -1)
-    .bytes(rec.key)
-    .bytes(rec.value)
+  const at = w.reserve(20 + (rec.key?.length ?? 0) + rec.value.length);
+  const b = w.buffer;
+  b.writeInt32BE(rec.partition ?? -1, at);
+  putI64(b, rec.timestamp ?? -1, at + 4);
+  putBytes(b, rec.value, putBytes(b, rec.key, at + 12));
   writeHeaders(w, rec.headers);
 }
 
@@ -108,15 +109,17 @@ export function readProduceRecord(r: BodyReader): ProduceRecord {
   const value = r.bytes();
   const headers = readHeaders(r);
   if (value === null) throw new BrokerError('INVALID_ARGUMENT', 'record value must not be null');
-  const rec: ProduceRecord = { key, value, headers };
-  if (partition >= 0) rec.partition = partition;
-  if (timestamp >= 0) rec.timestamp = timestamp;
-  return rec;
+  // Every field present from the start: one object shape for all records (no transitions, monomorphic readers).
+  return { key, value, headers, partition: partition >= 0 ? partition : undefined, timestamp: timestamp >= 0 ? timestamp : undefined };
 }
 
 /** Fetched record: i64 offset, i64 timestamp, key, value, headers. */
 export function writeFetchedRecord(w: FrameWriter, rec: FetchedRecord): void {
-  w.i64(rec.offset).i64(rec.timestamp).bytes(rec.key).bytes(rec.value);
+  const at = w.reserve(24 + (rec.key?.length ?? 0) + rec.value.length);
+  const b = w.buffer;
+  putI64(b, rec.offset, at);
+  putI64(b, rec.timestamp, at + 8);
+  putBytes(b, rec.value, putBytes(b, rec.key, at + 16));
   writeHeaders(w, rec.headers);
 }
 
@@ -127,6 +130,22 @@ export function readFetchedRecord(r: BodyReader): FetchedRecord {
   const value = r.bytes() ?? Buffer.alloc(0);
   const headers = readHeaders(r);
   return { offset, timestamp, key, value, headers };
+}
+
+/** A fetched record tagged with its topic and partition: what the SDK consumer hands out, built in one object. */
+export interface TopicRecord extends FetchedRecord {
+  topic: string;
+  partition: number;
+}
+
+/** readFetchedRecord for the SDK consumer: one object per record instead of a decoded one plus a tagged copy. */
+export function readTopicRecord(r: BodyReader, topic: string, partition: number): TopicRecord {
+  const offset = r.i64();
+  const timestamp = r.i64();
+  const key = r.bytes();
+  const value = r.bytes() ?? Buffer.alloc(0);
+  const headers = readHeaders(r);
+  return { topic, partition, offset, timestamp, key, value, headers };
 }
 
 /** Bytes a record takes on the wire (for byte credit and size hints), headers estimated. */

@@ -6,6 +6,24 @@ import { FRAME_HEADER_BYTES, LENGTH_PREFIX_BYTES, PROTOCOL_VERSION } from '../co
 
 const INITIAL_BYTES = 256;
 
+/** Writes a JS safe integer as a big-endian i64; the hi/lo split avoids a BigInt allocation per field. */
+export function putI64(buf: Buffer, v: number, at: number): void {
+  const hi = Math.floor(v / 0x1_0000_0000);
+  buf.writeInt32BE(hi, at);
+  buf.writeUInt32BE(v - hi * 0x1_0000_0000, at + 4);
+}
+
+/** Writes i32 length (-1 = null) + bytes at `at`; returns the position after them. */
+export function putBytes(buf: Buffer, v: Buffer | null, at: number): number {
+  if (v === null) {
+    buf.writeInt32BE(-1, at);
+    return at + 4;
+  }
+  buf.writeInt32BE(v.length, at);
+  v.copy(buf, at + 4);
+  return at + 4 + v.length;
+}
+
 export class FrameWriter {
   private buf: Buffer;
   private pos: number;
@@ -58,11 +76,7 @@ export class FrameWriter {
   /** Offsets and timestamps: a signed 64-bit integer carrying a JS safe integer. */
   i64(v: number): this {
     this.ensure(8);
-    // hi/lo split avoids a BigInt allocation per field on the hot path.
-    const hi = Math.floor(v / 0x1_0000_0000);
-    const lo = v - hi * 0x1_0000_0000;
-    this.buf.writeInt32BE(hi, this.pos);
-    this.buf.writeUInt32BE(lo, this.pos + 4);
+    putI64(this.buf, v, this.pos);
     this.pos += 8;
     return this;
   }
@@ -105,6 +119,21 @@ export class FrameWriter {
     v.copy(this.buf, this.pos);
     this.pos += v.length;
     return this;
+  }
+
+  /**
+   * Reserves n bytes for the caller to fill through `buffer` at the returned position (hot record paths: one
+   * capacity check per record instead of one per field). `buffer` is only valid until the next write.
+   */
+  reserve(n: number): number {
+    this.ensure(n);
+    const at = this.pos;
+    this.pos += n;
+    return at;
+  }
+
+  get buffer(): Buffer {
+    return this.buf;
   }
 
   /** Bytes written so far, frame header included. */
