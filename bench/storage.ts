@@ -1,7 +1,10 @@
 /**
  * Storage benchmark: SqliteLogStore appends (1 KiB and 100 B records, many logs at once, synchronous=FULL and
  * NORMAL), sequential reads, memory while a reader lags far behind, and the disk's own sequential write rate (dd
- * with direct I/O) measured in the same run. Standalone: node dist/bench/storage.js
+ * with direct I/O) measured in the same run. Standalone: node dist/bench/storage.js [scale]
+ *
+ * Writer comparison (segment writer on a worker thread vs on the main thread, interleaved, repeated, medians):
+ *   node dist/bench/storage.js writers [repeats=3] [scale=1]
  */
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -9,9 +12,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import type { JournalMode } from '../storage/sqlite-pragmas';
-import { SqliteLogStore } from '../storage/sqlite-store';
+import { SqliteLogStore, type SegmentWriterMode } from '../storage/sqlite-store';
 import type { AppendRecord, LogHandle, StoreOptions } from '../storage/types';
-import { runWorkerCommitProbe } from './lib/storage-worker-probe';
 
 export interface BenchResult {
   name: string;
@@ -49,10 +51,33 @@ interface AppendRun {
   /** Longest and 99th-percentile event-loop stall while appending: what a commit costs the network side. */
   loopMaxMs: number;
   loopP99Ms: number;
+  /** Append of a round → its `durable` resolved (what a producer's ack waits for), p50 / p99 / max. */
+  ackP50Ms: number;
+  ackP99Ms: number;
+  ackMaxMs: number;
+  /** Each group commit's own hold on the event loop (encode + hand-off, or transaction + checkpoint). */
+  blockP99Ms: number;
+  blockMaxMs: number;
+}
+
+/** Collects how long each commit blocked the event loop. */
+function blockTimes(store: SqliteLogStore): number[] {
+  const times: number[] = [];
+  store.testHooks.commitBlockedMs = (ms) => void times.push(ms);
+  return times;
+}
+
+function blockStats(blocks: number[]): { blockP99Ms: number; blockMaxMs: number } {
+  blocks.sort((a, b) => a - b);
+  return { blockP99Ms: percentile(blocks, 99), blockMaxMs: blocks.at(-1) ?? NaN };
+}
+
+function percentile(sorted: readonly number[], p: number): number {
+  return sorted.length === 0 ? NaN : sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 }
 
 /** `logs` logs each get `perLogPerRound` records per round until `total` records are durable. */
-async function appendRun(
+export async function appendRun(
   dir: string,
   synchronous: 'full' | 'normal',
   recordBytes: number,
@@ -60,24 +85,28 @@ async function appendRun(
   logCount: number,
   perLogPerRound: number,
   journal: JournalMode = 'wal',
+  writer?: SegmentWriterMode,
 ): Promise<AppendRun> {
-  const store = new SqliteLogStore({ ...options(dir, synchronous), segmentJournalMode: journal });
+  const store = new SqliteLogStore({ ...options(dir, synchronous), segmentJournalMode: journal, writer });
   await store.open();
+  const blocks = blockTimes(store);
   const logs: LogHandle[] = Array.from({ length: logCount }, (_, i) => store.log(`bench-${i}`));
   const value = Buffer.alloc(recordBytes, 0x61);
   const batch: AppendRecord[] = Array.from({ length: perLogPerRound }, () => ({ key: null, headers: null, value }));
   const inFlight: Promise<void>[] = [];
   const loop = monitorEventLoopDelay({ resolution: 5 });
   loop.enable();
+  const acks: number[] = [];
   const start = process.hrtime.bigint();
   let appended = 0;
   while (appended < total) {
     let last: Promise<void> | null = null;
+    const roundStart = performance.now();
     for (const log of logs) {
       last = log.append(batch).durable;
       appended += perLogPerRound;
     }
-    if (last !== null) inFlight.push(last);
+    if (last !== null) inFlight.push(last.then(() => void acks.push(performance.now() - roundStart)));
     // Yield to the event loop every round (as socket-driven producers do) so the group commit can run; keep a
     // few rounds outstanding.
     await new Promise((r) => setImmediate(r));
@@ -89,12 +118,70 @@ async function appendRun(
   loop.disable();
   const commits = store.stats().commits;
   await store.close();
+  acks.sort((a, b) => a - b);
   return {
     recordsPerSec: appended / seconds,
     mbPerSec: (appended * recordBytes) / seconds / 1e6,
     commits,
     loopMaxMs: loop.max / 1e6,
     loopP99Ms: loop.percentile(99) / 1e6,
+    ackP50Ms: percentile(acks, 50),
+    ackP99Ms: percentile(acks, 99),
+    ackMaxMs: acks.at(-1) ?? NaN,
+    ...blockStats(blocks),
+  };
+}
+
+/**
+ * Appends at a fixed rate (not flat out) for `seconds`: every millisecond tick appends what is due, spread over
+ * `logCount` logs, like producers well under the store's capacity. Measures each append's ack latency (append →
+ * `durable` resolved) and the event loop's stalls: the latency a client sees at a sustainable load.
+ */
+export async function pacedRun(dir: string, writer: SegmentWriterMode, recordBytes: number, ratePerSec: number, seconds: number, logCount = 64): Promise<AppendRun> {
+  const store = new SqliteLogStore({ ...options(dir, 'full'), writer });
+  await store.open();
+  const blocks = blockTimes(store);
+  const logs: LogHandle[] = Array.from({ length: logCount }, (_, i) => store.log(`paced-${i}`));
+  const value = Buffer.alloc(recordBytes, 0x63);
+  const acks: number[] = [];
+  const outstanding = new Set<Promise<void>>();
+  const loop = monitorEventLoopDelay({ resolution: 5 });
+  loop.enable();
+  const start = performance.now();
+  let appended = 0;
+  let next = 0;
+  for (let now = start; now - start < seconds * 1000; now = performance.now()) {
+    const due = Math.floor((ratePerSec * (now - start)) / 1000) - appended;
+    const perLog = Math.ceil(due / logCount);
+    for (let left = due; left > 0; left -= perLog) {
+      const n = Math.min(perLog, left);
+      const t0 = performance.now();
+      const p = logs[next++ % logCount].append(Array.from({ length: n }, () => ({ key: null, headers: null, value }))).durable.then(() => {
+        acks.push(performance.now() - t0);
+        outstanding.delete(p);
+      });
+      outstanding.add(p);
+      appended += n;
+    }
+    // Load generation, not synchronisation: the next millisecond's appends.
+    await new Promise((r) => setTimeout(r, 1));
+  }
+  await Promise.all(outstanding);
+  const elapsed = (performance.now() - start) / 1000;
+  loop.disable();
+  const commits = store.stats().commits;
+  await store.close();
+  acks.sort((a, b) => a - b);
+  return {
+    recordsPerSec: appended / elapsed,
+    mbPerSec: (appended * recordBytes) / elapsed / 1e6,
+    commits,
+    loopMaxMs: loop.max / 1e6,
+    loopP99Ms: loop.percentile(99) / 1e6,
+    ackP50Ms: percentile(acks, 50),
+    ackP99Ms: percentile(acks, 99),
+    ackMaxMs: acks.at(-1) ?? NaN,
+    ...blockStats(blocks),
   };
 }
 
@@ -181,8 +268,7 @@ export async function runStorageBench(scale = 1): Promise<BenchResult[]> {
     fs.rmSync(d, { recursive: true, force: true });
     settle();
   };
-  const note = (r: AppendRun): string =>
-    `${r.mbPerSec.toFixed(0)} MB/s, ${r.commits} commits, event loop stall p99 ${r.loopP99Ms.toFixed(0)} ms max ${r.loopMaxMs.toFixed(0)} ms`;
+  const note = noteOf;
   try {
     // First, while the heap is fresh: memory must stay flat however far behind a reader is.
     const dl = dir();
@@ -213,20 +299,80 @@ export async function runStorageBench(scale = 1): Promise<BenchResult[]> {
     const normal = await appendRun(d5, 'normal', 1024, 600_000 * scale, 64, 64);
     results.push({ name: 'append 1 KiB, NORMAL, 64 logs', value: normal.recordsPerSec, unit: 'records/s', note: note(normal) });
     drop(d5);
+    const other: SegmentWriterMode = new SqliteLogStore(options('', 'full')).writerThread() === 'worker' ? 'main' : 'worker';
     const d6 = dir();
-    const probe = await runWorkerCommitProbe(d6, 600_000 * scale);
-    results.push({
-      name: 'probe: 1 KiB FULL commits on a worker thread',
-      value: probe.recordsPerSec,
-      unit: 'records/s',
-      note: `not the store: encode on main, commit in a worker; event loop stall p99 ${probe.loopP99Ms.toFixed(0)} ms max ${probe.loopMaxMs.toFixed(0)} ms`,
-    });
+    const alt = await appendRun(d6, 'full', 1024, 600_000 * scale, 64, 64, 'wal', other);
+    results.push({ name: `append 1 KiB, FULL, 64 logs, writer: ${other} (not the default)`, value: alt.recordsPerSec, unit: 'records/s', note: note(alt) });
     drop(d6);
     results.push({ name: 'dd bs=1M count=512 oflag=direct', value: ddWriteRate(dir()), unit: 'MB/s' });
   } finally {
     for (const d of dirs) fs.rmSync(d, { recursive: true, force: true });
   }
   return results;
+}
+
+function noteOf(r: AppendRun): string {
+  return (
+    `${r.mbPerSec.toFixed(0)} MB/s, ${r.commits} commits, event loop stall p99 ${r.loopP99Ms.toFixed(0)} ms max ${r.loopMaxMs.toFixed(0)} ms, ` +
+    `ack p50 ${r.ackP50Ms.toFixed(0)} p99 ${r.ackP99Ms.toFixed(0)} max ${r.ackMaxMs.toFixed(0)} ms, ` +
+    `commit holds loop p99 ${r.blockP99Ms.toFixed(1)} max ${r.blockMaxMs.toFixed(1)} ms`
+  );
+}
+
+interface WriterScenario {
+  name: string;
+  run(dir: string, writer: SegmentWriterMode): Promise<AppendRun>;
+}
+
+/**
+ * Both segment writers on the same scenarios, interleaved (worker, main, worker, main, …) so that the machine's
+ * noise hits both alike; one row per run and one row of medians per scenario and writer.
+ */
+export async function runWriterComparison(repeats = 3, scale = 1): Promise<BenchResult[]> {
+  const scenarios: WriterScenario[] = [
+    { name: '1 KiB FULL, 64 logs, flat out', run: (d, w) => appendRun(d, 'full', 1024, 600_000 * scale, 64, 64, 'wal', w) },
+    { name: '100 B FULL, 64 logs, flat out', run: (d, w) => appendRun(d, 'full', 100, 3_000_000 * scale, 64, 256, 'wal', w) },
+    { name: '1 KiB FULL, 64 logs, paced 50,000/s', run: (d, w) => pacedRun(d, w, 1024, 50_000, 5 * scale) },
+    { name: '100 B FULL, 64 logs, paced 500,000/s', run: (d, w) => pacedRun(d, w, 100, 500_000, 5 * scale) },
+  ];
+  const results: BenchResult[] = [];
+  for (const sc of scenarios) {
+    const runs = new Map<SegmentWriterMode, AppendRun[]>([
+      ['worker', []],
+      ['main', []],
+    ]);
+    for (let i = 0; i < repeats; i++) {
+      for (const writer of ['worker', 'main'] as const) {
+        const d = benchDir();
+        try {
+          const r = await sc.run(d, writer);
+          runs.get(writer)?.push(r);
+          results.push({ name: `${sc.name}, writer ${writer}, run ${i + 1}`, value: r.recordsPerSec, unit: 'records/s', note: noteOf(r) });
+        } finally {
+          fs.rmSync(d, { recursive: true, force: true });
+          settle();
+        }
+      }
+    }
+    for (const [writer, rs] of runs) {
+      const med = (f: (r: AppendRun) => number): number => median(rs.map(f));
+      results.push({
+        name: `${sc.name}, writer ${writer}, MEDIAN of ${rs.length}`,
+        value: med((r) => r.recordsPerSec),
+        unit: 'records/s',
+        note:
+          `event loop stall p99 ${med((r) => r.loopP99Ms).toFixed(0)} ms max ${med((r) => r.loopMaxMs).toFixed(0)} ms, ` +
+          `ack p50 ${med((r) => r.ackP50Ms).toFixed(0)} p99 ${med((r) => r.ackP99Ms).toFixed(0)} max ${med((r) => r.ackMaxMs).toFixed(0)} ms, ` +
+          `commit holds loop p99 ${med((r) => r.blockP99Ms).toFixed(1)} max ${med((r) => r.blockMaxMs).toFixed(1)} ms`,
+      });
+    }
+  }
+  return results;
+}
+
+function median(xs: readonly number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length === 0 ? NaN : s.length % 2 === 1 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
 }
 
 export function formatResults(results: readonly BenchResult[]): string {
@@ -244,8 +390,21 @@ export function formatResults(results: readonly BenchResult[]): string {
 }
 
 if (require.main === module) {
-  const scale = Number(process.argv[2] ?? '1');
-  runStorageBench(scale).then(
+  const [mode, a3, a4, a5, a6] = process.argv.slice(2);
+  const paced = async (): Promise<BenchResult[]> => {
+    // node dist/bench/storage.js paced <worker|main> <recordBytes> <records/s> <seconds>
+    const writer: SegmentWriterMode = a3 === 'main' ? 'main' : 'worker';
+    const d = benchDir();
+    try {
+      const r = await pacedRun(d, writer, Number(a4 ?? '1024'), Number(a5 ?? '50000'), Number(a6 ?? '5'));
+      return [{ name: `paced, writer ${writer}`, value: r.recordsPerSec, unit: 'records/s', note: noteOf(r) }];
+    } finally {
+      fs.rmSync(d, { recursive: true, force: true });
+    }
+  };
+  const run =
+    mode === 'writers' ? runWriterComparison(Number(a3 ?? '3'), Number(a4 ?? '1')) : mode === 'paced' ? paced() : runStorageBench(Number(mode ?? '1'));
+  run.then(
     (results) => {
       process.stdout.write(`${os.cpus().length} CPUs, ${os.cpus()[0]?.model ?? '?'}, Node ${process.version}, ${new Date().toISOString()}\n`);
       process.stdout.write(formatResults(results) + '\n');

@@ -23,8 +23,17 @@ export function encodedSize(r: AppendRecord): number {
  */
 export function encodeBatch(records: readonly AppendRecord[], timestamps: readonly number[], from: number, to: number, bytes: number): Buffer {
   const buf = Buffer.allocUnsafe(bytes);
+  encodeBatchInto(buf, 0, records, timestamps, from, to);
+  return buf;
+}
+
+/**
+ * encodeBatch into `buf` at `at` (the writer worker gets every batch of a commit in one transferable buffer);
+ * returns the position after the batch.
+ */
+export function encodeBatchInto(buf: Buffer, at: number, records: readonly AppendRecord[], timestamps: readonly number[], from: number, to: number): number {
   const view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
-  let p = 0;
+  let p = at;
   for (let i = from; i < to; i++) {
     const r = records[i];
     view.setUint32(p, i - from, true);
@@ -37,7 +46,7 @@ export function encodeBatch(records: readonly AppendRecord[], timestamps: readon
     if (r.headers !== null) p += r.headers.copy(buf, p);
     p += r.value.copy(buf, p);
   }
-  return buf;
+  return p;
 }
 
 export function checksum(blob: Buffer): number {

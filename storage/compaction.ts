@@ -19,7 +19,7 @@ export function compactSegment(seg: Segment, logsById: ReadonlyMap<number, Sqlit
   const tmpFile = seg.file + '.compact';
   fs.rmSync(tmpFile, { force: true });
   removeSideFiles(tmpFile);
-  const out = Segment.open(seg.seq, tmpFile, synchronous, seg.journal, pool);
+  const out = Segment.open(seg.seq, tmpFile, synchronous, seg.journal, pool, seg.locking);
   let before = 0;
   let kept = 0;
   try {

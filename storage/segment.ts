@@ -6,7 +6,7 @@
 import Database from 'better-sqlite3';
 import { BrokerError } from '../src/core/errors';
 import { checkStructure, checksum, decodeBatch, MalformedBatch, recordIndex, type ReadAcc } from './batch-codec';
-import { applyPragmas, SEGMENT_PAGE_SIZE_BYTES, type JournalMode } from './sqlite-pragmas';
+import { applyPragmas, SEGMENT_PAGE_SIZE_BYTES, type JournalMode, type LockingMode } from './sqlite-pragmas';
 
 /** What one segment holds of one log. */
 export interface LogRange {
@@ -53,17 +53,42 @@ export class Segment {
     private readonly synchronous: 'full' | 'normal',
     readonly journal: JournalMode,
     private readonly pool: SegmentPool,
+    private lockingMode: LockingMode,
   ) {
     this.conn = this.openDb();
   }
 
-  /** Opens (or creates) a segment file. Structural damage surfaces as STORAGE_CORRUPT naming the file. */
-  static open(seq: number, file: string, synchronous: 'full' | 'normal', journal: JournalMode, pool: SegmentPool): Segment {
+  /**
+   * Opens (or creates) a segment file. Structural damage surfaces as STORAGE_CORRUPT naming the file. `locking`
+   * 'normal' lets the writer worker and the main thread's readers share the file.
+   */
+  static open(
+    seq: number,
+    file: string,
+    synchronous: 'full' | 'normal',
+    journal: JournalMode,
+    pool: SegmentPool,
+    locking: LockingMode = 'exclusive',
+  ): Segment {
     try {
-      return new Segment(seq, file, synchronous, journal, pool);
+      return new Segment(seq, file, synchronous, journal, pool, locking);
     } catch (err) {
       throw isCorruptionError(err) ? corrupt(file, err) : err;
     }
+  }
+
+  get locking(): LockingMode {
+    return this.lockingMode;
+  }
+
+  /**
+   * A sealed segment is the main thread's alone once the writer worker closed it: exclusive locking again (no
+   * -shm, two descriptors). Takes effect when the connection next opens.
+   */
+  lockExclusively(): void {
+    if (this.lockingMode === 'exclusive') return;
+    this.close();
+    this.lockingMode = 'exclusive';
   }
 
   /** The connection, reopened if the pool closed it while the segment sat unused. */
@@ -86,7 +111,7 @@ export class Segment {
 
   private openDb(): Database.Database {
     const db = new Database(this.file);
-    applyPragmas(db, this.synchronous, SEGMENT_PAGE_SIZE_BYTES, this.journal);
+    applyPragmas(db, this.synchronous, SEGMENT_PAGE_SIZE_BYTES, this.journal, this.lockingMode);
     db.exec(SCHEMA);
     this.insertStmt = db.prepare(
       'INSERT INTO batches (log_id, base_offset, last_offset, record_count, payload_bytes, max_ts, crc, data) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',

@@ -22,11 +22,16 @@ export class SqliteLog implements LogHandle {
   next = 0;
   /** One past the last record in SQLite (committed there, maybe not yet fsynced). */
   written = 0;
+  /**
+   * One past the last record handed to the writer worker (written, or in a commit not answered yet); equals
+   * `written` with the main-thread writer. Pending record i has offset `sent + i`.
+   */
+  sent = 0;
   /** One past the last durable record: what readers see. */
   committed = 0;
   retention: RetentionPolicy = {};
   /**
-   * Appended, not yet written: record i has offset `written + i` (the caller's objects, not copies: records must
+   * Appended, not yet written: record i has offset `sent + i` (the caller's objects, not copies: records must
    * not be mutated after append) and timestamp pendingTimestamps[i].
    */
   pending: AppendRecord[] = [];

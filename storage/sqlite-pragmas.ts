@@ -13,14 +13,26 @@ export const JOURNAL_SIZE_LIMIT_BYTES = 64 * 1024 * 1024;
 export type JournalMode = 'wal' | 'persist';
 
 /**
+ * 'exclusive': one connection owns the file (no -shm; a second process fails fast). 'normal': several connections
+ * of this process share it through a -shm file (the writer worker thread writes, the main thread reads).
+ */
+export type LockingMode = 'exclusive' | 'normal';
+
+/**
  * Pragmas every database of the store gets. Exclusive locking: one broker owns the data directory (a second
  * process fails fast with SQLITE_BUSY) and SQLite keeps the WAL index in heap memory, so a file costs two
  * descriptors, not three. WAL autocheckpoint is off: the store checkpoints deliberately (see SqliteLogStore).
  * synchronous=FULL is set explicitly because better-sqlite3 builds SQLite with WAL defaulting to NORMAL.
  */
-export function applyPragmas(db: Database.Database, synchronous: 'full' | 'normal', pageSizeBytes: number, journal: JournalMode = 'wal'): void {
+export function applyPragmas(
+  db: Database.Database,
+  synchronous: 'full' | 'normal',
+  pageSizeBytes: number,
+  journal: JournalMode = 'wal',
+  locking: LockingMode = 'exclusive',
+): void {
   db.pragma(`page_size = ${pageSizeBytes}`);
-  db.pragma('locking_mode = EXCLUSIVE');
+  db.pragma(`locking_mode = ${locking === 'exclusive' ? 'EXCLUSIVE' : 'NORMAL'}`);
   db.pragma(`journal_mode = ${journal === 'wal' ? 'WAL' : 'PERSIST'}`);
   db.pragma(`synchronous = ${synchronous === 'full' ? 'FULL' : 'NORMAL'}`);
   db.pragma('wal_autocheckpoint = 0');

@@ -8,19 +8,26 @@
  * resolve, readers see the records and onCommit listeners hear which logs advanced. Housekeeping (retention by
  * age, lazy catalog writes, reclamation, compaction) runs on a timer and on demand (runMaintenance).
  *
+ * Who runs the transaction (option `writer`): by default a worker thread (segment-writer*.ts) that owns the
+ * active segment's write connection, commits, fsyncs and checkpoints, so the event loop only encodes each commit
+ * into one transferred buffer; offsets, ranges, visibility and reads stay on this thread. With writer 'main' (and
+ * always with the 'persist' journal) this thread runs the transaction itself and fsyncs on the thread pool.
+ *
  * Files in dataDir: catalog.sqlite, seg-<seq>.sqlite (each with its -wal), quarantine/ (corrupt segments).
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import { BrokerError } from '../src/core/errors';
 import { childLogger } from '../src/core/logger';
-import { encodedSize, encodeBatch, RECORD_HEADER_BYTES } from './batch-codec';
+import { encodedSize, encodeBatch, encodeBatchInto, RECORD_HEADER_BYTES } from './batch-codec';
 import { Catalog, type CatalogEntry } from './catalog';
 import { compactSegment } from './compaction';
 import { isCorruptionError, Segment, SegmentPool, sqliteCode } from './segment';
 import { SqliteLog, type LogHost } from './sqlite-log';
-import { SEGMENT_PAGE_SIZE_BYTES, SIDE_FILE_SUFFIXES, type JournalMode } from './sqlite-pragmas';
-import type { LogHandle, LogStore, StoreOptions, StoreStats } from './types';
+import { SegmentWriter } from './segment-writer';
+import { ROW_FIELDS, type WriterError } from './segment-writer-protocol';
+import { SEGMENT_PAGE_SIZE_BYTES, SIDE_FILE_SUFFIXES, type JournalMode, type LockingMode } from './sqlite-pragmas';
+import type { AppendRecord, LogHandle, LogStore, StoreOptions, StoreStats } from './types';
 
 /** StoreOptions plus what only this backend understands. */
 export interface SqliteStoreOptions extends StoreOptions {
@@ -32,7 +39,20 @@ export interface SqliteStoreOptions extends StoreOptions {
   segmentJournalMode?: JournalMode;
   /** Sealed segments kept open (default SEALED_SEGMENTS_OPEN_MAX). */
   sealedSegmentsOpenMax?: number;
+  /**
+   * Who writes segments: 'worker' (a worker thread runs the transaction, fsync and checkpoints; the event loop
+   * only encodes) or 'main' (the event loop runs the transaction and checkpoints; the fsync runs on the thread
+   * pool). Default: DEFAULT_SEGMENT_WRITER, or the environment variable POLYMQ_STORAGE_WRITER. The rollback
+   * journal ('persist') always writes on the main thread.
+   */
+  writer?: SegmentWriterMode;
 }
+
+export type SegmentWriterMode = 'worker' | 'main';
+/** See SqliteStoreOptions.writer and docs-draft/storage-bench.md for the measurements behind it. */
+export const DEFAULT_SEGMENT_WRITER: SegmentWriterMode = 'worker';
+/** Commits of groupCommitBytesMax each that may be in flight to the writer worker before append() blocks. */
+export const WRITER_IN_FLIGHT_COMMITS_MAX = 4;
 
 /** Records per batch row at most: bounds what a reader decodes to reach one record. */
 export const BATCH_RECORDS_MAX = 1024;
@@ -60,6 +80,39 @@ interface SyncEntry {
   catalog: boolean;
 }
 
+/** A commit handed to the writer worker, until it is answered and (catalog fsync included) durable. */
+interface WorkerEntry {
+  id: number;
+  epoch: number;
+  round: Round;
+  advances: Array<[SqliteLog, number]>;
+  ranges: RangeInfo[];
+  segment: Segment;
+  /** Not answered by the worker yet (false for a commit with nothing but catalog changes). */
+  sent: boolean;
+  /** The catalog's WAL is being fsynced for this commit. */
+  catalogSyncing: boolean;
+  /** The commit failed (nothing of it written) or its catalog fsync did. */
+  error: BrokerError | null;
+}
+
+interface RangeInfo {
+  log: SqliteLog;
+  first: number;
+  end: number;
+  records: number;
+  bytes: number;
+  maxTs: number;
+  blob: number;
+}
+
+/** A batch row to be: records [from, to) of a log's pending records. */
+interface BatchPlan {
+  from: number;
+  to: number;
+  bytes: number;
+}
+
 interface Round {
   promise: Promise<void>;
   resolve: () => void;
@@ -70,6 +123,8 @@ interface Round {
 export interface StoreTestHooks {
   /** Runs inside the group-commit transaction after the inserts, before COMMIT. */
   insideCommit?: () => void;
+  /** Told how long each group commit held the event loop (bench: what a commit costs the network side). */
+  commitBlockedMs?: (ms: number) => void;
 }
 
 export class SqliteLogStore implements LogStore, LogHost {
@@ -107,12 +162,31 @@ export class SqliteLogStore implements LogStore, LogHost {
   /** synchronous= of segment connections; WAL + FULL is NORMAL in SQLite plus our own asynchronous fsync. */
   private readonly segmentSync: 'full' | 'normal';
   private readonly asyncFsync: boolean;
+  private readonly writerMode: SegmentWriterMode;
+  private readonly locking: LockingMode;
+  private writer: SegmentWriter | null = null;
+  private writerDead: Error | null = null;
+  /** Worker mode: commits not yet settled, in commit order. */
+  private readonly workerQueue: WorkerEntry[] = [];
+  private commitId = 0;
+  private epoch = 0;
+  /** Why the first commit of the last failed epoch failed: what the refused later ones report. */
+  private epochFailure: BrokerError | null = null;
 
   constructor(private readonly opts: SqliteStoreOptions) {
     this.pool = new SegmentPool(opts.sealedSegmentsOpenMax ?? SEALED_SEGMENTS_OPEN_MAX);
     this.journal = opts.segmentJournalMode ?? 'wal';
     this.asyncFsync = this.journal === 'wal' && opts.synchronous === 'full';
     this.segmentSync = this.journal === 'wal' ? 'normal' : opts.synchronous;
+    const wanted = opts.writer ?? writerFromEnv() ?? DEFAULT_SEGMENT_WRITER;
+    this.writerMode = this.journal === 'wal' ? wanted : 'main';
+    // The worker writes and the main thread reads the same files: they share them through a -shm file.
+    this.locking = this.writerMode === 'worker' ? 'normal' : 'exclusive';
+  }
+
+  /** Which thread writes segments ('persist' journals always write on the main thread). */
+  writerThread(): SegmentWriterMode {
+    return this.writerMode;
   }
 
   // ---- lifecycle ----------------------------------------------------------------------------------------------
@@ -122,6 +196,7 @@ export class SqliteLogStore implements LogStore, LogHost {
     fs.mkdirSync(this.opts.dataDir, { recursive: true });
     try {
       this.recover();
+      if (this.writerMode === 'worker') await this.startWriter();
     } catch (err) {
       this.closeFiles();
       throw err;
@@ -135,6 +210,10 @@ export class SqliteLogStore implements LogStore, LogHost {
     if (this.state !== 'open') return;
     if (this.round !== null) this.commitNow();
     await this.drainSyncs();
+    if (this.writer !== null) {
+      await this.writer.close();
+      this.writer = null;
+    }
     if (this.timer !== null) clearInterval(this.timer);
     this.timer = null;
     this.state = 'closed';
@@ -167,7 +246,7 @@ export class SqliteLogStore implements LogStore, LogHost {
     for (const { seq, file } of files) {
       let seg: Segment | null = null;
       try {
-        seg = Segment.open(seq, file, this.segmentSync, this.journal, this.pool);
+        seg = Segment.open(seq, file, this.segmentSync, this.journal, this.pool, this.locking);
         seg.verifyAndIndex();
         // Closed again until used: descriptors stay bounded however many segments there are.
         seg.close();
@@ -196,12 +275,16 @@ export class SqliteLogStore implements LogStore, LogHost {
       log.start = Math.min(log.start, log.next);
       log.committed = log.next;
       log.written = log.next;
+      log.sent = log.next;
       this.logs.set(e.name, log);
       this.logsById.set(e.id, log);
     }
     // Reuse the newest segment when it has room; a fresh file otherwise.
     const last = this.segments.at(-1);
-    for (const seg of this.segments) seg.sealed = seg !== last || seg.dataBytes >= this.opts.segmentSizeMaxBytes;
+    for (const seg of this.segments) {
+      seg.sealed = seg !== last || seg.dataBytes >= this.opts.segmentSizeMaxBytes;
+      if (seg.sealed) seg.lockExclusively();
+    }
     if (last !== undefined && !last.sealed) this.active = last;
     else this.openNewSegment();
     this.reclaimWanted = true;
@@ -219,7 +302,7 @@ export class SqliteLogStore implements LogStore, LogHost {
   private openNewSegment(): void {
     const seq = (this.segments.at(-1)?.seq ?? 0) + 1;
     const file = path.join(this.opts.dataDir, `seg-${String(seq).padStart(8, '0')}.sqlite`);
-    const seg = Segment.open(seq, file, this.segmentSync, this.journal, this.pool);
+    const seg = Segment.open(seq, file, this.segmentSync, this.journal, this.pool, this.locking);
     fsyncDir(this.opts.dataDir);
     this.walBytesEstimate = 0;
     this.segments.push(seg);
@@ -334,6 +417,14 @@ export class SqliteLogStore implements LogStore, LogHost {
   }
 
   private commitNow(): void {
+    const told = this.testHooks.commitBlockedMs;
+    if (told === undefined) return this.commitRound();
+    const t0 = performance.now();
+    this.commitRound();
+    told(performance.now() - t0);
+  }
+
+  private commitRound(): void {
     const round = this.round;
     if (round === null) return;
     this.round = null;
@@ -342,9 +433,13 @@ export class SqliteLogStore implements LogStore, LogHost {
     const logs = [...this.pendingLogs];
     this.pendingLogs.clear();
     this.pendingBytes = 0;
-    const ranges: Array<{ log: SqliteLog; first: number; end: number; records: number; bytes: number; maxTs: number; blob: number }> = [];
     const active = this.active;
     if (active === null) throw new BrokerError('INTERNAL_ERROR', 'no active segment');
+    if (this.writerMode === 'worker') {
+      this.commitToWorker(round, logs, active);
+      return;
+    }
+    const ranges: RangeInfo[] = [];
     let catalogWritten = false;
     try {
       if (this.newLogs.size > 0 || this.deletedIds.size > 0) {
@@ -362,6 +457,7 @@ export class SqliteLogStore implements LogStore, LogHost {
       for (const log of logs) {
         log.clearPending();
         log.next = log.written;
+        log.sent = log.written;
       }
       round.reject(this.commitError(err));
       return;
@@ -371,6 +467,7 @@ export class SqliteLogStore implements LogStore, LogHost {
     const advances: Array<[SqliteLog, number]> = [];
     for (const log of logs) {
       log.written = log.next;
+      log.sent = log.next;
       log.clearPending();
       advances.push([log, log.written]);
     }
@@ -459,38 +556,241 @@ export class SqliteLogStore implements LogStore, LogHost {
   }
 
   private drainSyncs(): Promise<void> {
-    if (!this.syncing && this.syncQueue.length === 0) return Promise.resolve();
+    if (!this.syncing && this.syncQueue.length === 0 && this.workerQueue.length === 0) return Promise.resolve();
     return new Promise((resolve) => this.drainWaiters.push(resolve));
   }
 
   /** Encodes a log's pending records into batches of bounded size and inserts them. */
-  private insertPending(
-    seg: Segment,
-    log: SqliteLog,
-    out: Array<{ log: SqliteLog; first: number; end: number; records: number; bytes: number; maxTs: number; blob: number }>,
-  ): void {
-    const recs = log.pending;
-    const times = log.pendingTimestamps;
-    let from = 0;
-    while (from < recs.length) {
-      let to = from;
-      let bytes = 0;
-      let maxTs = -Infinity;
-      while (to < recs.length && to - from < BATCH_RECORDS_MAX) {
-        const size = encodedSize(recs[to]);
-        if (to > from && bytes + size > BATCH_BYTES_MAX) break;
-        bytes += size;
-        if (times[to] > maxTs) maxTs = times[to];
-        to++;
-      }
-      const blob = encodeBatch(recs, times, from, to, bytes);
-      const first = log.written + from;
-      const last = log.written + to - 1;
-      const payload = bytes - (to - from) * RECORD_HEADER_BYTES;
-      seg.insert(log.id, first, last, to - from, payload, Math.ceil(maxTs), blob);
-      out.push({ log, first, end: last + 1, records: to - from, bytes: payload, maxTs, blob: blob.length });
-      from = to;
+  private insertPending(seg: Segment, log: SqliteLog, out: RangeInfo[]): void {
+    for (const b of planBatches(log.pending)) {
+      const blob = encodeBatch(log.pending, log.pendingTimestamps, b.from, b.to, b.bytes);
+      const r = rangeOf(log, b);
+      seg.insert(log.id, r.first, r.end - 1, r.records, r.bytes, Math.ceil(r.maxTs), blob);
+      out.push(r);
     }
+  }
+
+  // ---- group commit on the writer worker ---------------------------------------------------------------------
+
+  private async startWriter(): Promise<void> {
+    const writer = new SegmentWriter(
+      {
+        synchronous: this.opts.synchronous,
+        checkpointWalBytes: CHECKPOINT_WAL_BYTES,
+        commitOverheadBytes: COMMIT_OVERHEAD_PAGES * SEGMENT_PAGE_SIZE_BYTES,
+      },
+      WRITER_IN_FLIGHT_COMMITS_MAX * this.opts.groupCommitBytesMax,
+      {
+        done: (first, last, error) => this.writerDone(first, last, error),
+        sealed: (seq, error) => this.writerSealed(seq, error),
+        inside: () => {
+          try {
+            this.testHooks.insideCommit?.();
+          } finally {
+            this.writer?.releaseHook();
+          }
+        },
+        dead: (err) => this.writerDied(err),
+      },
+    );
+    this.writer = writer;
+    await writer.ready();
+  }
+
+  /**
+   * Encodes every pending batch into one buffer and hands it to the writer worker (transferred, not copied).
+   * The catalog stays on this thread: it changes only when logs are created or deleted, and its WAL is fsynced
+   * on the thread pool before any `durable` of this commit resolves.
+   */
+  private commitToWorker(round: Round, logs: readonly SqliteLog[], active: Segment): void {
+    const entry: WorkerEntry = {
+      id: 0,
+      epoch: this.epoch,
+      round,
+      advances: [],
+      ranges: [],
+      segment: active,
+      sent: false,
+      catalogSyncing: false,
+      error: null,
+    };
+    const fail = (err: BrokerError): void => {
+      for (const log of logs) {
+        log.clearPending();
+        log.next = log.sent;
+      }
+      round.reject(err);
+    };
+    if (this.writer === null) {
+      fail(new BrokerError('INTERNAL_ERROR', `segment writer is not running: ${this.writerDead?.message ?? 'closed'}`));
+      return;
+    }
+    try {
+      if (this.newLogs.size > 0 || this.deletedIds.size > 0) {
+        this.writeCatalog([...this.newLogs, ...this.startDirty], false);
+        if (this.opts.synchronous === 'full') this.syncCatalogFor(entry);
+      }
+    } catch (err) {
+      fail(this.commitError(err));
+      return;
+    }
+    const plans: Array<[SqliteLog, BatchPlan[]]> = [];
+    let total = 0;
+    let rowCount = 0;
+    for (const log of logs) {
+      const p = planBatches(log.pending);
+      for (const b of p) total += b.bytes;
+      rowCount += p.length;
+      plans.push([log, p]);
+    }
+    this.workerQueue.push(entry);
+    this.lastUnsynced = round;
+    if (rowCount === 0) {
+      this.settleWorkerCommits();
+      return;
+    }
+    // Its own ArrayBuffer (not Buffer's shared pool): transferable without a copy.
+    const buf = Buffer.allocUnsafeSlow(total);
+    const rows = new Float64Array(rowCount * ROW_FIELDS);
+    let at = 0;
+    let row = 0;
+    for (const [log, p] of plans) {
+      for (const b of p) {
+        const end = encodeBatchInto(buf, at, log.pending, log.pendingTimestamps, b.from, b.to);
+        const r = rangeOf(log, b);
+        rows.set([log.id, r.first, r.end - 1, r.records, r.bytes, Math.ceil(r.maxTs), at, end - at], row * ROW_FIELDS);
+        entry.ranges.push(r);
+        at = end;
+        row++;
+      }
+      log.sent = log.next;
+      log.clearPending();
+      entry.advances.push([log, log.sent]);
+    }
+    entry.id = ++this.commitId;
+    entry.sent = true;
+    // Counted when issued (stats show the group commits of a burst at once); a failed one is taken back.
+    this.commits++;
+    const hook = this.testHooks.insideCommit !== undefined;
+    this.writer.commit({ t: 'commit', id: entry.id, epoch: entry.epoch, seq: active.seq, file: active.file, buf: buf.buffer as ArrayBuffer, rows, hook }, total);
+  }
+
+  private syncCatalogFor(entry: WorkerEntry): void {
+    const catalog = this.catalog;
+    if (catalog === null) return;
+    entry.catalogSyncing = true;
+    void fsyncFiles([catalog.walFile()]).then(
+      () => {
+        entry.catalogSyncing = false;
+        this.settleWorkerCommits();
+      },
+      (err: unknown) => {
+        entry.catalogSyncing = false;
+        entry.error ??= this.fsyncError(err);
+        this.settleWorkerCommits();
+      },
+    );
+  }
+
+  /** The worker answered commits firstId..lastId. */
+  private writerDone(firstId: number, lastId: number, error: WriterError | null): void {
+    for (const e of this.workerQueue) {
+      if (!e.sent || e.id < firstId || e.id > lastId) continue;
+      e.sent = false;
+      if (error === null) this.applyWritten(e);
+      else {
+        this.commits--;
+        e.error = this.workerFailure(e, error);
+      }
+    }
+    this.settleWorkerCommits();
+  }
+
+  /** A commit is in SQLite (and fsynced under synchronous=full): its ranges count, sealing may be due. */
+  private applyWritten(e: WorkerEntry): void {
+    this.full = false;
+    for (const [log, upTo] of e.advances) if (upTo > log.written) log.written = upTo;
+    for (const r of e.ranges) {
+      e.segment.addRange(r.log.id, r.first, r.end, r.records, r.bytes, r.maxTs, r.blob);
+      if (r.log.segments.at(-1) !== e.segment) r.log.segments.push(e.segment);
+    }
+    if (e.segment === this.active && e.segment.dataBytes >= this.opts.segmentSizeMaxBytes) {
+      // Later commits go to a new segment; the worker checkpoints and closes this one after the commits it has.
+      this.writer?.post({ t: 'seal', seq: e.segment.seq });
+      this.safely('seal', () => this.openNewSegment());
+    }
+  }
+
+  /**
+   * A commit failed (nothing of it was written): every later commit of its epoch is refused by the worker, and
+   * offsets roll back to what is written, so the next append reuses them and logs stay dense. What was appended
+   * since (the open round) had offsets past the hole: it fails too.
+   */
+  private workerFailure(e: WorkerEntry, error: WriterError): BrokerError {
+    if (e.epoch !== this.epoch) return this.epochFailure ?? new BrokerError('INTERNAL_ERROR', error.message);
+    const failure = this.commitError(Object.assign(new Error(error.message), { code: error.code }));
+    this.epoch++;
+    this.epochFailure = failure;
+    for (const log of this.logs.values()) {
+      log.clearPending();
+      log.next = log.written;
+      log.sent = log.written;
+    }
+    this.pendingLogs.clear();
+    this.pendingBytes = 0;
+    const round = this.round;
+    if (round !== null) {
+      this.round = null;
+      if (this.immediate !== null) clearImmediate(this.immediate);
+      this.immediate = null;
+      round.reject(failure);
+    }
+    return failure;
+  }
+
+  /** Settles, in commit order, every commit that is answered and whose catalog fsync is done. */
+  private settleWorkerCommits(): void {
+    while (this.workerQueue.length > 0) {
+      const e = this.workerQueue[0];
+      if (e.sent || e.catalogSyncing) break;
+      this.workerQueue.shift();
+      if (e.error === null) this.finish({ round: e.round, advances: e.advances, segment: e.segment, catalog: false }, null);
+      else e.round.reject(e.error);
+    }
+    if (this.workerQueue.length === 0) {
+      this.lastUnsynced = null;
+      for (const w of this.drainWaiters.splice(0)) w();
+    }
+  }
+
+  private writerSealed(seq: number, error: WriterError | null): void {
+    if (error !== null) this.logger.error({ seq, err: error.message }, 'checkpoint of a sealed segment failed; recovery replays its WAL');
+    const seg = this.segments.find((s) => s.seq === seq);
+    // Still active: opening its successor failed, so the worker will write it again (reopening it).
+    if (seg === undefined || seg === this.active) return;
+    // Its -shm goes with the shared connection; it reopens (exclusively) on its next read.
+    this.safely('release connection', () => seg.lockExclusively());
+    seg.sealed = true;
+    this.reclaimWanted = true;
+  }
+
+  private writerDied(err: Error): void {
+    this.logger.error({ err: err.message }, 'segment writer thread died; appends fail until restart');
+    this.writer = null;
+    this.writerDead = err;
+    const failure = new BrokerError('INTERNAL_ERROR', `segment writer died: ${err.message}`);
+    for (const e of this.workerQueue) {
+      if (!e.sent) continue;
+      e.sent = false;
+      this.commits--;
+      e.error = failure;
+    }
+    for (const log of this.logs.values()) {
+      log.next = log.written;
+      log.sent = log.written;
+      log.clearPending();
+    }
+    this.settleWorkerCommits();
   }
 
   private commitError(err: unknown): BrokerError {
@@ -639,8 +939,43 @@ export class SqliteLogStore implements LogStore, LogHost {
 
   /** @internal Test hook: caps the active segment's size in pages so the next commits fail like a full disk. */
   limitActiveSegmentPages(pages: number): void {
-    this.active?.setMaxPageCount(pages);
+    const active = this.active;
+    if (active === null) return;
+    if (this.writer !== null) this.writer.post({ t: 'maxPages', seq: active.seq, file: active.file, pages });
+    else active.setMaxPageCount(pages);
   }
+}
+
+function writerFromEnv(): SegmentWriterMode | undefined {
+  const v = process.env.POLYMQ_STORAGE_WRITER;
+  return v === 'worker' || v === 'main' ? v : undefined;
+}
+
+/** Splits pending records into batch rows of at most BATCH_RECORDS_MAX records and about BATCH_BYTES_MAX bytes. */
+function planBatches(recs: readonly AppendRecord[]): BatchPlan[] {
+  const plans: BatchPlan[] = [];
+  let from = 0;
+  while (from < recs.length) {
+    let to = from;
+    let bytes = 0;
+    while (to < recs.length && to - from < BATCH_RECORDS_MAX) {
+      const size = encodedSize(recs[to]);
+      if (to > from && bytes + size > BATCH_BYTES_MAX) break;
+      bytes += size;
+      to++;
+    }
+    plans.push({ from, to, bytes });
+    from = to;
+  }
+  return plans;
+}
+
+/** Offsets and sizes of a planned batch of a log (its pending record i has offset log.sent + i). */
+function rangeOf(log: SqliteLog, b: BatchPlan): RangeInfo {
+  let maxTs = -Infinity;
+  for (let i = b.from; i < b.to; i++) if (log.pendingTimestamps[i] > maxTs) maxTs = log.pendingTimestamps[i];
+  const records = b.to - b.from;
+  return { log, first: log.sent + b.from, end: log.sent + b.to, records, bytes: b.bytes - records * RECORD_HEADER_BYTES, maxTs, blob: b.bytes };
 }
 
 /** markDeleted offsets of a log that fall in a segment's range for it. */

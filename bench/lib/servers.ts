@@ -118,8 +118,8 @@ export async function startRabbitmq(): Promise<RunningServer> {
   };
   const child = spawn('/usr/lib/rabbitmq/bin/rabbitmq-server', [], { env, stdio: 'ignore', detached: true });
   await waitForPort(port);
-  const shortName = nodename.split('@')[0];
-  const beamPid = Number(spawnSync('pgrep', ['-f', `beam.smp.*${shortName}`]).stdout.toString().trim().split('\n')[0] || 0);
+  // The node's beam.smp (not the short-lived epmd starter, which shares -home): the one that boots rabbit.
+  const beamPid = Number(spawnSync('pgrep', ['-f', `beam.smp.*-home ${dir} .*-s rabbit boot`]).stdout.toString().trim().split('\n')[0] || 0);
   return {
     name: 'rabbitmq',
     pid: beamPid || child.pid || 0,

@@ -1,11 +1,14 @@
 /**
  * Child process for the crash tests (not a test itself). Modes, from argv:
- *   ack <dataDir> [wal|persist]          appends with durable acks in a loop, sending every acknowledged offset to the parent
- *   mid-commit <dataDir> [wal|persist]   commits a few batches, then SIGKILLs itself inside the next group-commit transaction
+ *   ack <dataDir> [wal|persist] [worker|main]          appends with durable acks in a loop, sending every acknowledged offset to the parent
+ *   mid-commit <dataDir> [wal|persist] [worker|main]   commits a few batches, then SIGKILLs itself inside the next group-commit transaction
+ *   idle-exit <dataDir> wal [worker|main]             appends twice (awaits only the first), never closes the store, returns:
+ *                                                     the process must exit by itself, after the second commit is done
+ * (the last argument picks the segment writer thread; SIGKILL inside a transaction the worker thread has open)
  * Records are deterministic functions of (log, offset) so the parent can check content.
  */
 import type { JournalMode } from '../../storage/sqlite-pragmas';
-import { SqliteLogStore } from '../../storage/sqlite-store';
+import { SqliteLogStore, type SegmentWriterMode } from '../../storage/sqlite-store';
 import { sqliteOptions } from './helpers';
 
 export function valueFor(log: string, offset: number): string {
@@ -14,8 +17,8 @@ export function valueFor(log: string, offset: number): string {
 
 export const CRASH_LOGS = ['alpha', 'beta', 'gamma'];
 
-async function ack(dataDir: string, journal: JournalMode): Promise<void> {
-  const store = new SqliteLogStore({ ...sqliteOptions(dataDir, { segmentSizeMaxBytes: 256 * 1024 }), segmentJournalMode: journal });
+async function ack(dataDir: string, journal: JournalMode, writer: SegmentWriterMode): Promise<void> {
+  const store = new SqliteLogStore({ ...sqliteOptions(dataDir, { segmentSizeMaxBytes: 256 * 1024 }), segmentJournalMode: journal, writer });
   await store.open();
   const send = (msg: unknown): void => {
     process.send?.(msg);
@@ -34,8 +37,8 @@ async function ack(dataDir: string, journal: JournalMode): Promise<void> {
   }
 }
 
-async function midCommit(dataDir: string, journal: JournalMode): Promise<void> {
-  const store = new SqliteLogStore({ ...sqliteOptions(dataDir), segmentJournalMode: journal });
+async function midCommit(dataDir: string, journal: JournalMode, writer: SegmentWriterMode): Promise<void> {
+  const store = new SqliteLogStore({ ...sqliteOptions(dataDir), segmentJournalMode: journal, writer });
   await store.open();
   const log = store.log('alpha');
   for (let i = 0; i < 3; i++) {
@@ -49,7 +52,17 @@ async function midCommit(dataDir: string, journal: JournalMode): Promise<void> {
   await store.flush();
 }
 
-const [mode, dir, journal] = process.argv.slice(2);
+async function idleExit(dataDir: string, writer: SegmentWriterMode): Promise<void> {
+  const store = new SqliteLogStore({ ...sqliteOptions(dataDir), writer });
+  await store.open();
+  const log = store.log('alpha');
+  await log.append([{ key: null, headers: null, value: Buffer.from(valueFor('alpha', 0)) }]).durable;
+  void log.append([{ key: null, headers: null, value: Buffer.from(valueFor('alpha', 1)) }]).durable.then(() => process.send?.({ durable: 2 }));
+}
+
+const [mode, dir, journal, writerArg] = process.argv.slice(2);
 const journalMode: JournalMode = journal === 'wal' ? 'wal' : 'persist';
-if (mode === 'ack') void ack(dir, journalMode);
-else if (mode === 'mid-commit') void midCommit(dir, journalMode);
+const writer: SegmentWriterMode = writerArg === 'main' ? 'main' : 'worker';
+if (mode === 'ack') void ack(dir, journalMode, writer);
+else if (mode === 'mid-commit') void midCommit(dir, journalMode, writer);
+else if (mode === 'idle-exit') void idleExit(dir, writer);

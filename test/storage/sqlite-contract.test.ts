@@ -2,8 +2,12 @@ import { SqliteLogStore } from '../../storage/sqlite-store';
 import { describeLogStore } from './log-store-suite';
 import { sqliteOptions } from './helpers';
 
-describeLogStore('SqliteLogStore (WAL segments, FULL through asynchronous fsync: the default)', {
+describeLogStore('SqliteLogStore (WAL segments, FULL, written by a worker thread: the default)', {
   make: (dir) => new SqliteLogStore(sqliteOptions(dir)),
+  persistent: true,
+});
+describeLogStore('SqliteLogStore (WAL segments, FULL, written on the main thread with asynchronous fsync)', {
+  make: (dir) => new SqliteLogStore({ ...sqliteOptions(dir), writer: 'main' }),
   persistent: true,
 });
 describeLogStore('SqliteLogStore (segments with a persisted rollback journal, FULL)', {

@@ -196,8 +196,62 @@ describe('SqliteLogStore specifics', () => {
     expect(log.read(0, 10, 1 << 20).map((r) => r.value.toString())).toEqual(['before', 'after']);
   });
 
-  test.each(['persist', 'wal'] as const)('killed inside a commit transaction (%s): recovery has exactly the earlier commits', async (journal) => {
-    const child = fork(path.join(__dirname, 'crash-child.js'), ['mid-commit', dir, journal], { stdio: 'ignore' });
+  const crashModes = [
+    ['persist', 'main'],
+    ['wal', 'worker'],
+    ['wal', 'main'],
+  ] as const;
+
+  test('segments are written by a worker thread by default; a rollback journal writes on the main thread', async () => {
+    expect((await openStore()).writerThread()).toBe('worker');
+    expect(new SqliteLogStore({ ...sqliteOptions(dir), segmentJournalMode: 'persist', writer: 'worker' }).writerThread()).toBe('main');
+    expect(new SqliteLogStore({ ...sqliteOptions(dir), writer: 'main' }).writerThread()).toBe('main');
+  });
+
+  test.each(['worker', 'main'] as const)(
+    'writer %s: a failed commit fails every commit after it, offsets roll back and stay dense',
+    async (writer) => {
+      // Small groups: one tick issues many commits, all in flight to the worker when the first fails.
+      const store = await openStore({ writer, segmentSizeMaxBytes: 64 * 1024 * 1024, groupCommitBytesMax: 64 * 1024 });
+      const log = store.log('q');
+      const other = store.log('r');
+      await Promise.all([log.append([rec('before')]).durable, other.append([rec('other')]).durable]);
+      store.limitActiveSegmentPages(1);
+      const value = Buffer.alloc(100_000, 7);
+      const results = Array.from({ length: 8 }, (_, i) => (i % 2 === 0 ? log : other).append([{ key: null, headers: null, value }]));
+      const settled = await Promise.allSettled(results.map((r) => r.durable));
+      for (const s of settled) {
+        expect(s.status).toBe('rejected');
+        if (s.status === 'rejected') expect((s.reason as BrokerError).code).toBe('STORAGE_FULL');
+      }
+      expect(store.isFull()).toBe(true);
+      expect([log.nextOffset(), other.nextOffset()]).toEqual([1, 1]);
+      store.limitActiveSegmentPages(1_000_000);
+      const ok = [log.append([rec('after')]), other.append([rec('after-r')])];
+      expect(ok.map((r) => r.baseOffset)).toEqual([1, 1]);
+      await Promise.all(ok.map((r) => r.durable));
+      expect(store.isFull()).toBe(false);
+      expect(log.read(0, 10, 1 << 20).map((r) => r.value.toString())).toEqual(['before', 'after']);
+      expect(other.read(0, 10, 1 << 20).map((r) => r.value.toString())).toEqual(['other', 'after-r']);
+      await store.close();
+      const again = await openStore({ writer });
+      expect(again.log('q').read(0, 10, 1 << 20).map((r) => r.value.toString())).toEqual(['before', 'after']);
+    },
+  );
+
+  test.each(['worker', 'main'] as const)('writer %s: an idle store does not keep the process alive, a commit in flight does', async (writer) => {
+    const child = fork(path.join(__dirname, 'crash-child.js'), ['idle-exit', dir, 'wal', writer], { stdio: 'ignore' });
+    let durable = 0;
+    child.on('message', (m: { durable: number }) => (durable = m.durable));
+    const code = await new Promise<number | null>((resolve) => child.on('exit', (c) => resolve(c)));
+    expect(code).toBe(0);
+    expect(durable).toBe(2);
+    const store = await openStore({ writer });
+    expect(store.log('alpha').read(0, 10, 1 << 20).map((r) => r.value.toString())).toEqual([valueFor('alpha', 0), valueFor('alpha', 1)]);
+  });
+
+  test.each(crashModes)('killed inside a commit transaction (%s, writer %s): recovery has exactly the earlier commits', async (journal, writer) => {
+    const child = fork(path.join(__dirname, 'crash-child.js'), ['mid-commit', dir, journal, writer], { stdio: 'ignore' });
     let committed = -1;
     child.on('message', (m: { committed: number }) => (committed = m.committed));
     const signal = await new Promise<NodeJS.Signals | null>((resolve) => child.on('exit', (_code, sig) => resolve(sig)));
@@ -210,8 +264,8 @@ describe('SqliteLogStore specifics', () => {
     expect(got.map((r) => r.value.toString())).toEqual(Array.from({ length: 30 }, (_, i) => valueFor('alpha', i)));
   });
 
-  test.each(['persist', 'wal'] as const)('kill -9 at a random moment (%s): every acknowledged record is readable exactly once with its content', async (journal) => {
-    const child = fork(path.join(__dirname, 'crash-child.js'), ['ack', dir, journal], { stdio: 'ignore' });
+  test.each(crashModes)('kill -9 at a random moment (%s, writer %s): every acknowledged record is readable exactly once with its content', async (journal, writer) => {
+    const child = fork(path.join(__dirname, 'crash-child.js'), ['ack', dir, journal, writer], { stdio: 'ignore' });
     const acked = new Map<string, number>(CRASH_LOGS.map((n) => [n, 0]));
     let acks = 0;
     const killAfter = 50 + Math.floor(Math.random() * 600);

@@ -1,0 +1,71 @@
+/**
+ * Messages between the store (main thread) and the segment writer worker thread (segment-writer-worker.ts).
+ * Commits are numbered 1, 2, 3, … and processed in order; the worker answers every commit exactly once.
+ */
+import type { MessagePort } from 'node:worker_threads';
+
+/** Numbers per batch row in CommitMsg.rows: logId, base, last, count, payloadBytes, maxTs, start, length. */
+export const ROW_FIELDS = 8;
+
+/** One group commit: every batch encoded into one transferable buffer, rows describe where each batch lies. */
+export interface CommitMsg {
+  t: 'commit';
+  id: number;
+  /**
+   * Bumped by the store after a failed commit. The worker refuses the remaining commits of a failed epoch
+   * unwritten, so no later commit can land after a hole in a log's offsets.
+   */
+  epoch: number;
+  seq: number;
+  file: string;
+  buf: ArrayBuffer;
+  rows: Float64Array;
+  /** Test hook: stop inside the transaction until the main thread has run testHooks.insideCommit. */
+  hook: boolean;
+}
+
+/** Checkpoint (TRUNCATE) and close the writer's connection of a full segment: it is sealed. */
+export interface SealMsg {
+  t: 'seal';
+  seq: number;
+}
+
+/** Test hook: cap a segment's size in pages (a full disk). */
+export interface MaxPagesMsg {
+  t: 'maxPages';
+  seq: number;
+  file: string;
+  pages: number;
+}
+
+export interface CloseMsg {
+  t: 'close';
+}
+
+export type ToWriter = CommitMsg | SealMsg | MaxPagesMsg | CloseMsg;
+
+export interface WriterError {
+  code: string | undefined;
+  message: string;
+}
+
+export type FromWriter =
+  | { t: 'ready' }
+  /** Commits firstId..lastId are committed (error null) or failed, none of them written (error set). */
+  | { t: 'done'; firstId: number; lastId: number; error: WriterError | null }
+  | { t: 'sealed'; seq: number; error: WriterError | null }
+  | { t: 'inside' }
+  | { t: 'closed' };
+
+export interface WriterData {
+  port: MessagePort;
+  /** Int32Array view: [CTL_DONE_ID] last commit id answered, [CTL_HOOK_GATE] test-hook gate. */
+  ctl: SharedArrayBuffer;
+  synchronous: 'full' | 'normal';
+  checkpointWalBytes: number;
+  commitOverheadBytes: number;
+}
+
+export const CTL_DONE_ID = 0;
+export const CTL_HOOK_GATE = 1;
+export const CTL_SLOTS = 2;
