@@ -84,6 +84,7 @@ export class Broker extends EventEmitter {
         groupCommitDelayMaxMs: cfg.limits.groupCommitDelayMaxMs,
         groupCommitBytesMax: cfg.limits.groupCommitBytesMax,
         quarantineCorrupt: cfg.quarantineCorrupt,
+        writer: cfg.storageWriter,
       });
       this.store = store;
       await store.open();

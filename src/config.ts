@@ -18,6 +18,8 @@ export interface BrokerConfig {
   /** SQLite synchronous mode for segments and metadata: 'full' (ack = fsynced) or 'normal'. */
   synchronous: 'full' | 'normal';
   quarantineCorrupt: boolean;
+  /** Where segment commits run: a writer worker thread (default) or the main thread. */
+  storageWriter: 'worker' | 'main';
   logLevel: string;
   nodeName: string;
   defaultUser: string;
@@ -60,6 +62,7 @@ const BASE_OPTIONS: OptionSpec[] = [
   { key: 'httpPort', env: 'POLYMQ_HTTP_PORT', flag: '--http-port', kind: 'port', doc: 'HTTP: /metrics, /api, WebSocket /mqtt and /native (default 15672).' },
   { key: 'synchronous', env: 'POLYMQ_SYNCHRONOUS', flag: '--synchronous', kind: 'enum', values: ['full', 'normal'], doc: "'full' (default): an ack means fsynced. 'normal': survives a process crash, may lose the last commits on power loss." },
   { key: 'quarantineCorrupt', env: 'POLYMQ_QUARANTINE_CORRUPT', flag: '--quarantine-corrupt', kind: 'bool', doc: 'Move corrupt segment files to <dataDir>/quarantine and start anyway (default false: refuse to start).' },
+  { key: 'storageWriter', env: 'POLYMQ_STORAGE_WRITER', flag: '--storage-writer', kind: 'enum', values: ['worker', 'main'], doc: "Where segment commits run: 'worker' (default, keeps the event loop free) or 'main' (the event loop)." },
   { key: 'logLevel', env: 'POLYMQ_LOG_LEVEL', flag: '--log-level', kind: 'enum', values: ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'], doc: 'Log level (default info).' },
   { key: 'nodeName', env: 'POLYMQ_NODE_NAME', flag: '--node-name', kind: 'string', doc: 'Name of this node (default polymq@<hostname>).' },
   { key: 'defaultUser', env: 'POLYMQ_DEFAULT_USER', flag: '--default-user', kind: 'string', doc: 'The built-in user (default guest).' },
@@ -110,6 +113,7 @@ export function defaultConfig(): BrokerConfig {
     httpPort: 15672,
     synchronous: 'full',
     quarantineCorrupt: false,
+    storageWriter: 'worker',
     logLevel: 'info',
     nodeName: `polymq@${require('node:os').hostname()}`,
     defaultUser: 'guest',

@@ -42,7 +42,7 @@ export interface SqliteStoreOptions extends StoreOptions {
   /**
    * Who writes segments: 'worker' (a worker thread runs the transaction, fsync and checkpoints; the event loop
    * only encodes) or 'main' (the event loop runs the transaction and checkpoints; the fsync runs on the thread
-   * pool). Default: DEFAULT_SEGMENT_WRITER, or the environment variable POLYMQ_STORAGE_WRITER. The rollback
+   * pool). Default: DEFAULT_SEGMENT_WRITER (the broker's storageWriter option). The rollback
    * journal ('persist') always writes on the main thread.
    */
   writer?: SegmentWriterMode;
@@ -178,7 +178,7 @@ export class SqliteLogStore implements LogStore, LogHost {
     this.journal = opts.segmentJournalMode ?? 'wal';
     this.asyncFsync = this.journal === 'wal' && opts.synchronous === 'full';
     this.segmentSync = this.journal === 'wal' ? 'normal' : opts.synchronous;
-    const wanted = opts.writer ?? writerFromEnv() ?? DEFAULT_SEGMENT_WRITER;
+    const wanted = opts.writer ?? DEFAULT_SEGMENT_WRITER;
     this.writerMode = this.journal === 'wal' ? wanted : 'main';
     // The worker writes and the main thread reads the same files: they share them through a -shm file.
     this.locking = this.writerMode === 'worker' ? 'normal' : 'exclusive';
@@ -944,11 +944,6 @@ export class SqliteLogStore implements LogStore, LogHost {
     if (this.writer !== null) this.writer.post({ t: 'maxPages', seq: active.seq, file: active.file, pages });
     else active.setMaxPageCount(pages);
   }
-}
-
-function writerFromEnv(): SegmentWriterMode | undefined {
-  const v = process.env.POLYMQ_STORAGE_WRITER;
-  return v === 'worker' || v === 'main' ? v : undefined;
 }
 
 /** Splits pending records into batch rows of at most BATCH_RECORDS_MAX records and about BATCH_BYTES_MAX bytes. */
