@@ -25,6 +25,9 @@ export interface BenchResult {
 }
 
 /** Appends kept in flight (group-commit rounds not yet awaited), like many producers with outstanding confirms. */
+/** The issue's lagging-reader figure: memory stays flat while one reader is 10 million records behind. */
+const LAG_RECORDS = 10_000_000;
+const LAG_RECORD_BYTES = 100;
 const ROUNDS_IN_FLIGHT = 4;
 
 function options(dataDir: string, synchronous: 'full' | 'normal'): StoreOptions {
@@ -204,13 +207,13 @@ async function readRun(dir: string): Promise<number> {
   return count / seconds;
 }
 
-/** RSS growth while writing `total` 1 KiB records and a reader stays far behind (reads the oldest data). */
+/** RSS growth while writing `total` 100 B records and a reader stays far behind (reads the oldest data). */
 async function laggingReaderRss(dir: string, total: number): Promise<{ growthMiB: number; rssStartMiB: number; rssMaxMiB: number; recordsPerSec: number }> {
   const store = new SqliteLogStore(options(dir, 'full'));
   await store.open();
   const log = store.log('lagging');
-  const value = Buffer.alloc(1024, 0x62);
-  const batch: AppendRecord[] = Array.from({ length: 500 }, () => ({ key: null, headers: null, value }));
+  const value = Buffer.alloc(LAG_RECORD_BYTES, 0x62);
+  const batch: AppendRecord[] = Array.from({ length: 1000 }, () => ({ key: null, headers: null, value }));
   let rssStart = 0;
   let rssMax = 0;
   let readerAt = 0;
@@ -220,13 +223,13 @@ async function laggingReaderRss(dir: string, total: number): Promise<{ growthMiB
     inFlight.push(log.append(batch).durable);
     await new Promise((r) => setImmediate(r));
     if (inFlight.length >= ROUNDS_IN_FLIGHT) await inFlight.shift();
-    if (appended % 20_000 === 0) {
-      // The reader takes 100 records for every 20,000 written: it falls ever further behind.
+    if (appended % 100_000 === 0) {
+      // The reader takes 100 records for every 100,000 written: it falls ever further behind.
       const got = log.read(readerAt, 100, 1 << 20);
       if (got.length > 0) readerAt = got[got.length - 1].offset + 1;
       const rss = process.memoryUsage().rss;
-      // The baseline is taken once the store is warm (first 50,000 records written).
-      if (appended === 60_000) rssStart = rssMax = rss;
+      // The baseline is taken once the store is warm (first 200,000 records written).
+      if (appended === 200_000) rssStart = rssMax = rss;
       rssMax = Math.max(rssMax, rss);
     }
   }
@@ -272,8 +275,8 @@ export async function runStorageBench(scale = 1): Promise<BenchResult[]> {
   try {
     // First, while the heap is fresh: memory must stay flat however far behind a reader is.
     const dl = dir();
-    const lag = await laggingReaderRss(dl, 500_000 * scale);
-    results.push({ name: 'RSS growth, 500 MB written, reader far behind', value: lag.growthMiB, unit: 'MiB', note: `RSS ${lag.rssStartMiB.toFixed(0)} → max ${lag.rssMaxMiB.toFixed(0)} MiB; ${lag.recordsPerSec.toFixed(0)} records/s, one log, appends of 500 records, ${ROUNDS_IN_FLIGHT} in flight` });
+    const lag = await laggingReaderRss(dl, LAG_RECORDS * scale);
+    results.push({ name: `RSS growth, reader ${(LAG_RECORDS * scale / 1e6).toFixed(1)} million records behind`, value: lag.growthMiB, unit: 'MiB', note: `RSS ${lag.rssStartMiB.toFixed(0)} → max ${lag.rssMaxMiB.toFixed(0)} MiB; ${lag.recordsPerSec.toFixed(0)} records/s of ${LAG_RECORD_BYTES} B, one log, appends of 1000 records, ${ROUNDS_IN_FLIGHT} in flight` });
     drop(dl);
     const d1 = dir();
     const kib = await appendRun(d1, 'full', 1024, 600_000 * scale, 64, 64);
