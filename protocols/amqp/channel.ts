@@ -15,6 +15,7 @@ import type { AmqpConnection } from './connection';
 import { dispatch } from './dispatcher';
 import { Confirms } from './confirms';
 import { publishMessage } from './handlers/basic-publish';
+import { readU64 } from './codec/primitives';
 import {
   BASIC_CLASS_ID,
   FRAME_TYPE,
@@ -28,6 +29,9 @@ import {
   type MethodArgs,
   type MethodName,
 } from './wire';
+
+/** basic.ack's class and method ids as the first 4 bytes of a method payload. */
+const BASIC_ACK_METHOD_ID = 0x003c0050;
 
 /** A basic.publish waiting for its content header and body. */
 export interface PendingPublish {
@@ -48,6 +52,8 @@ export interface ChannelConsumer {
   noAck: boolean;
   isStream: boolean;
   replyToken: string | null;
+  /** The tag's UTF-8 bytes, encoded once for every basic.deliver. */
+  tagBytes: Buffer;
 }
 
 export interface UnackedEntry {
@@ -79,6 +85,8 @@ export class AmqpChannel {
   replyToken: string | null = null;
 
   confirms: Confirms | null = null;
+  /** The last settle promise of a publish without confirms that has a failure logger attached. */
+  lastSettledWatched: Promise<void> | null = null;
   txMode = false;
   txPublishes: { message: Message; mandatory: boolean }[] = [];
   txActions: TxAction[] = [];
@@ -220,7 +228,21 @@ export class AmqpChannel {
 
   private completePublish(p: PendingPublish): void {
     this.pendingPublish = null;
-    const body = p.parts.length === 1 ? detach(p.parts[0]) : Buffer.concat(p.parts, p.received);
+    const raw = p.rawProperties !== null && p.rawProperties.length > 0 ? p.rawProperties : null;
+    let body: Buffer;
+    let rawCopy: Buffer | null = null;
+    if (p.parts.length === 1 && raw !== null && p.parts[0].buffer.byteLength > (p.received + raw.length) * 2) {
+      // The usual small message: property bytes and body copied out of the socket chunk (which they would
+      // otherwise pin for as long as the message lives) into ONE allocation instead of two.
+      const block = Buffer.allocUnsafe(raw.length + p.received);
+      raw.copy(block, 0);
+      p.parts[0].copy(block, raw.length);
+      rawCopy = block.subarray(0, raw.length);
+      body = block.subarray(raw.length);
+    } else {
+      body = p.parts.length === 1 ? detach(p.parts[0]) : Buffer.concat(p.parts, p.received);
+      if (raw !== null) rawCopy = Buffer.from(raw);
+    }
     const message: Message = {
       exchange: p.exchange,
       routingKey: p.routingKey,
@@ -228,8 +250,7 @@ export class AmqpChannel {
       body,
       receivedAtMs: Date.now(),
     };
-    // Copied: the slice would otherwise pin the whole socket chunk for as long as the message lives.
-    if (p.rawProperties !== null && p.rawProperties.length > 0) message.amqpRawProperties = Buffer.from(p.rawProperties);
+    if (rawCopy !== null) message.amqpRawProperties = rawCopy;
     publishMessage(this, message, p.mandatory);
   }
 
@@ -254,6 +275,12 @@ export class AmqpChannel {
     }
     const tag = this.nextDeliveryTag();
     if (!consumer.noAck) this.unacked.set(tag, { queue, id: delivery.id });
+    const message = delivery.message;
+    if (!consumer.isStream && message.amqpRawProperties !== undefined) {
+      // Hot path: the publisher's property bytes as they came, everything encoded straight into the out slab.
+      this.conn.writeDelivery(this.id, consumer.tagBytes, tag, delivery.redelivered, message.exchange, message.routingKey, message.amqpRawProperties, message.body);
+      return;
+    }
     const method = encodeFrame(this.id, 'basic.deliver', {
       consumerTag: consumer.tag,
       deliveryTag: tag,
@@ -335,6 +362,33 @@ export class AmqpChannel {
     }
     for (const [tag] of out) this.unacked.delete(tag);
     return out;
+  }
+
+  /**
+   * A 13-byte method payload that may be basic.ack: settles it and returns true when it is a single-tag ack of
+   * an outstanding delivery on an open channel outside a transaction with no content pending; false sends it
+   * down the generic path (decode, dispatch, and the errors that go with them).
+   */
+  tryFastAck(payload: Buffer): boolean {
+    if (payload.readUInt32BE(0) !== BASIC_ACK_METHOD_ID || (payload[12] & 1) !== 0) return false;
+    if (this.state !== 'open' || !this.opened || this.pendingPublish !== null || this.txMode) return false;
+    const tag = readU64(payload, 4);
+    if (!this.unacked.has(tag)) return false;
+    this.ackOne(tag);
+    return true;
+  }
+
+  /** basic.ack of one tag (multiple=false, no transaction): takeUnacked + settle without their allocations. */
+  ackOne(deliveryTag: number): void {
+    const e = this.unacked.get(deliveryTag);
+    if (e === undefined) throw new AmqpError(REPLY.PRECONDITION_FAILED, `unknown delivery tag ${deliveryTag}`);
+    this.unacked.delete(deliveryTag);
+    try {
+      e.queue.ack([e.id]);
+    } catch {
+      // The queue is gone (deleted, owner closed): its deliveries went with it.
+    }
+    if (this.channelPrefetch > 0) this.resumeConsumers();
   }
 
   /** Applies ack/nack to the core, grouped per queue in tag order. */

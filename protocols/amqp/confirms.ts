@@ -15,6 +15,13 @@ export interface ConfirmSink {
   backlog(delta: number): void;
 }
 
+/** Consecutive sequence numbers first..last, all settled by `settled`. */
+interface Run {
+  settled: Promise<void>;
+  first: number;
+  last: number;
+}
+
 export class Confirms {
   private seq = 0;
   /** Outcomes of unconfirmed publishes, index 0 = sequence number `base`. */
@@ -23,6 +30,8 @@ export class Confirms {
   private base = 1;
   private disposed = false;
   private flushScheduled = false;
+  /** The latest run of consecutive publishes settled by one promise (see track). */
+  private lastRun: Run | null = null;
 
   constructor(private readonly sink: ConfirmSink) {}
 
@@ -35,11 +44,26 @@ export class Confirms {
     const seq = ++this.seq;
     this.outcomes.push('pending');
     this.sink.backlog(1);
+    // Storage settles a whole group commit with one promise: consecutive publishes waiting on the same promise
+    // share one run and one pair of handlers, instead of a pair of closures and a derived promise each.
+    const run = this.lastRun;
+    if (run !== null && run.settled === settled) {
+      run.last = seq;
+      return seq;
+    }
+    const next: Run = { settled, first: seq, last: seq };
+    this.lastRun = next;
     settled.then(
-      () => this.resolve(seq, 'ack'),
-      () => this.resolve(seq, 'nack'),
+      () => this.resolveRun(next, 'ack'),
+      () => this.resolveRun(next, 'nack'),
     );
     return seq;
+  }
+
+  private resolveRun(run: Run, outcome: Outcome): void {
+    // Publishes tracked from now on start a run of their own, even on this (now settled) promise.
+    if (this.lastRun === run) this.lastRun = null;
+    for (let seq = run.first; seq <= run.last; seq++) this.resolve(seq, outcome);
   }
 
   /** For publishes that are settled at once (unroutable, direct reply-to). */

@@ -80,6 +80,38 @@ describe('Confirms', () => {
     expect(backlog.n).toBe(0);
   });
 
+  test('publishes sharing one settle promise (one group commit) are confirmed together, in order with others', async () => {
+    const out: Sent[] = [];
+    const backlog = { n: 0 };
+    const c = new Confirms(sink(out, backlog) as never);
+    const round1 = deferred();
+    const refused = deferred();
+    const round2 = deferred();
+    for (let i = 0; i < 3; i++) c.track(round1.promise); // tags 1-3
+    c.track(refused.promise); // tag 4
+    for (let i = 0; i < 2; i++) c.track(round2.promise); // tags 5-6
+    c.track(round1.promise); // tag 7: same promise as 1-3 but a new run (not consecutive)
+    round2.resolve();
+    round1.resolve();
+    await tick();
+    await tick();
+    expect(out).toEqual([{ name: 'basic.ack', deliveryTag: 3, multiple: true }]); // 4 still pending
+    refused.reject(new Error('refused'));
+    await tick();
+    await tick();
+    // A publish tracked on a promise that has already settled is confirmed too.
+    c.track(round1.promise); // tag 8
+    await tick();
+    await tick();
+    expect(out).toEqual([
+      { name: 'basic.ack', deliveryTag: 3, multiple: true },
+      { name: 'basic.nack', deliveryTag: 4, multiple: false },
+      { name: 'basic.ack', deliveryTag: 7, multiple: true },
+      { name: 'basic.ack', deliveryTag: 8, multiple: false },
+    ]);
+    expect(backlog.n).toBe(0);
+  });
+
   test('dispose releases the backlog and sends nothing more', async () => {
     const out: Sent[] = [];
     const backlog = { n: 0 };

@@ -9,6 +9,11 @@ import type { HandlerTable } from '../dispatcher';
 import type { AmqpChannel } from '../channel';
 
 function settle(ch: AmqpChannel, deliveryTag: number, multiple: boolean, action: 'ack' | 'requeue' | 'drop'): void {
+  // The common case, one ack per delivery outside a transaction, without the grouping arrays and maps.
+  if (!multiple && !ch.txMode && action === 'ack') {
+    ch.ackOne(deliveryTag);
+    return;
+  }
   const entries = ch.takeUnacked(deliveryTag, multiple);
   if (ch.txMode) {
     ch.txAcked.push(...entries);

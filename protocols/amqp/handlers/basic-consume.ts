@@ -27,7 +27,7 @@ function consumeReplyTo(ch: AmqpChannel, tag: string, noAck: boolean, noWait: bo
   const token = randomName('');
   ch.replyToken = token;
   ch.conn.shared.replyTo.register(token, ch);
-  ch.consumers.set(tag, { tag, queue: null, noAck: true, isStream: false, replyToken: token });
+  ch.consumers.set(tag, { tag, queue: null, noAck: true, isStream: false, replyToken: token, tagBytes: Buffer.from(tag) });
   if (!noWait) ch.send('basic.consume-ok', { consumerTag: tag });
 }
 
@@ -66,6 +66,7 @@ export const consumeHandlers: HandlerTable = {
       noAck: Boolean(args.noAck),
       isStream: queue.spec.arguments['x-queue-type'] === 'stream',
       replyToken: null,
+      tagBytes: Buffer.from(tag),
     };
     ch.consumers.set(tag, consumer);
     // consume-ok must precede the first basic.deliver, but the core may refuse the consumer (exclusive use) or

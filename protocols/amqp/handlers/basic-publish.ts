@@ -79,7 +79,11 @@ export function publishMessage(ch: AmqpChannel, message: Message, mandatory: boo
   }
   const settled = route(ch, message, mandatory);
   if (ch.confirms !== null) ch.confirms.track(settled);
-  else settled.catch((err: unknown) => ch.conn.log.warn({ err }, 'publish not settled'));
+  else if (settled !== ch.lastSettledWatched) {
+    // One group commit settles many publishes with one promise: log its failure once, not once per publish.
+    ch.lastSettledWatched = settled;
+    settled.catch((err: unknown) => ch.conn.log.warn({ err }, 'publish not settled'));
+  }
 }
 
 /** Publishes one message now; returns when it is settled (what a confirm or tx.commit waits on). */

@@ -63,6 +63,12 @@ interface InFlight {
 /** Per-message `expiration` as RabbitMQ accepts it: a non-negative integer in decimal. */
 const EXPIRATION_RE = /^(0|[1-9][0-9]{0,9})$/;
 
+/** Appends waiting for one storage commit round. */
+interface CommitWait {
+  durable: Promise<void>;
+  offsets: number[];
+}
+
 export class ClassicQueue implements QueueHandle {
   readonly name: string;
   readonly spec: QueueSpec;
@@ -75,6 +81,8 @@ export class ClassicQueue implements QueueHandle {
   private readonly inFlight = new Map<number, InFlight>();
   /** Appended records not yet readable from the log (group commit pending). */
   private readonly uncommitted = new Map<number, Message>();
+  /** The commit round the latest appends wait for (see awaitCommit). */
+  private commitWait: CommitWait | null = null;
   private readonly state: DeliveryState;
   private cachedCount = 0;
   private cachedBytes = 0;
@@ -103,7 +111,7 @@ export class ClassicQueue implements QueueHandle {
     this.qlimits = { ...QUEUE_LIMITS, ...deps.queueLimits };
     this.index = new ReadyIndex(this.args.maxPriority);
     this.consumers = new ConsumerSet(spec.name, deps.vhost ?? '/', this.args.singleActiveConsumer);
-    this.state = new DeliveryState(deps.log, deps.meta, spec.durable, deps.logger);
+    this.state = new DeliveryState(deps.log, deps.meta, spec.durable, deps.logger, this.qlimits.stateFlushIntervalMs);
     this.armUnusedTimer();
   }
 
@@ -204,25 +212,54 @@ export class ClassicQueue implements QueueHandle {
    * Routed message in. Resolves when committed to the log; rejects BrokerError('LIMIT_EXCEEDED') when
    * x-overflow reject-publish / reject-publish-dlx refuses it.
    */
-  async enqueue(message: Message): Promise<void> {
-    this.assertOpen();
-    if (this.args.overflow !== 'drop-head' && this.isFull()) {
-      if (this.args.overflow === 'reject-publish-dlx') this.emitDeadLetter(message, 'maxlen');
-      throw new BrokerError('LIMIT_EXCEEDED', `queue '${this.name}' is full (x-overflow ${this.args.overflow})`);
+  enqueue(message: Message): Promise<void> {
+    try {
+      this.assertOpen();
+      if (this.args.overflow !== 'drop-head' && this.isFull()) {
+        if (this.args.overflow === 'reject-publish-dlx') this.emitDeadLetter(message, 'maxlen');
+        throw new BrokerError('LIMIT_EXCEEDED', `queue '${this.name}' is full (x-overflow ${this.args.overflow})`);
+      }
+      const now = this.deps.now();
+      const record = encodeMessageRecord(message);
+      record.timestamp = now; // the TTL clock starts when the queue accepts it; recovery needs the same time
+      const { baseOffset, durable } = this.log.append([record]);
+      const entry = this.entryFor(message, baseOffset, now, false);
+      this.uncommitted.set(baseOffset, message);
+      this.awaitCommit(durable, baseOffset);
+      this.attach(entry, message);
+      this.index.push(entry);
+      this.afterChange();
+      // The storage promise itself: our own handler (awaitCommit) was attached first, so it has run by the time
+      // the caller hears of the commit. No promise of our own per message.
+      return durable;
+    } catch (err) {
+      return Promise.reject(err);
     }
-    const now = this.deps.now();
-    const record = encodeMessageRecord(message);
-    record.timestamp = now; // the TTL clock starts when the queue accepts it; recovery needs the same time
-    const { baseOffset, durable } = this.log.append([record]);
-    const entry = this.entryFor(message, baseOffset, now, false);
-    this.uncommitted.set(baseOffset, message);
-    this.attach(entry, message);
-    this.index.push(entry);
-    this.afterChange();
-    await durable;
-    // On failure the body stays in `uncommitted`: it is still deliverable, only not durable.
-    this.uncommitted.delete(baseOffset);
-    this.state.committed();
+  }
+
+  /**
+   * Storage resolves one promise per group commit for all its appends: one handler per commit round drops the
+   * round's bodies from `uncommitted` (they are readable from the log now). On failure they stay there: still
+   * deliverable, only not durable; the caller sees the rejection.
+   */
+  private awaitCommit(durable: Promise<void>, offset: number): void {
+    const w = this.commitWait;
+    if (w !== null && w.durable === durable) {
+      w.offsets.push(offset);
+      return;
+    }
+    const round: CommitWait = { durable, offsets: [offset] };
+    this.commitWait = round;
+    durable.then(
+      () => {
+        if (this.commitWait === round) this.commitWait = null;
+        for (const o of round.offsets) this.uncommitted.delete(o);
+        this.state.committed();
+      },
+      () => {
+        if (this.commitWait === round) this.commitWait = null;
+      },
+    );
   }
 
   /** Removes every ready message (not in-flight ones); returns how many. */

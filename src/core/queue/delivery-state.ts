@@ -34,6 +34,8 @@ export class DeliveryState {
   private truncatedTo: number;
   private dirty = false;
   private flushScheduled = false;
+  /** performance.now() of the last flush: scheduled flushes are spaced flushIntervalMs apart. */
+  private lastFlushAtMs = -Infinity;
   private put: Promise<void> | null = null;
   private putAgain = false;
   /** No more scheduled flushes (closed or destroyed). */
@@ -46,6 +48,8 @@ export class DeliveryState {
     private readonly meta: MetaStore,
     private readonly durable: boolean,
     private readonly logger: Logger,
+    /** Least time between two scheduled flushes (QUEUE_LIMITS.stateFlushIntervalMs). */
+    private readonly flushIntervalMs = 0,
   ) {
     // Until recover() says otherwise, whatever the log already holds is not ours to deliver.
     const next = log.nextOffset();
@@ -112,17 +116,28 @@ export class DeliveryState {
     await this.meta.delete(QUEUE_STATE_NAMESPACE, this.log.name);
   }
 
+  /**
+   * At most one flush per flushIntervalMs: every flush of a durable queue is a metadata write and an fsync of
+   * its own, which under load competed with the log's group-commit fsync (one per tick each; measured: publisher
+   * confirm round trips ~1.4× longer). Acks persisted up to flushIntervalMs later can only mean a redelivery
+   * after a crash (at-least-once), never a lost message; flushState() still flushes at once.
+   */
   private schedule(): void {
     if (this.flushScheduled || this.closed) return;
     this.flushScheduled = true;
-    setImmediate(() => {
-      this.flushScheduled = false;
-      if (!this.closed) this.flushNow();
-    });
+    const waitMs = this.lastFlushAtMs + this.flushIntervalMs - performance.now();
+    if (waitMs <= 0) setImmediate(this.scheduledFlush);
+    else setTimeout(this.scheduledFlush, waitMs);
   }
+
+  private readonly scheduledFlush = (): void => {
+    this.flushScheduled = false;
+    if (!this.closed) this.flushNow();
+  };
 
   private flushNow(): void {
     if (this.closed) return;
+    this.lastFlushAtMs = performance.now();
     const committed = this.log.committedOffset();
     const lwm = Math.min(this.settled.lowWaterMark, committed);
     if (lwm > this.truncatedTo) {

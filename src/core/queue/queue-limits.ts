@@ -12,6 +12,12 @@ export const QUEUE_LIMITS = {
   recoveryReadBatchRecordsMax: 2048,
   /** Bytes per read while scanning the log at recovery. */
   recoveryReadBatchBytesMax: 16 * 1024 * 1024,
+  /**
+   * Least time between two writes of a queue's delivery state (acks, delivered mark) and log truncations. Each
+   * write is a metadata commit + fsync; spacing them keeps that fsync from competing with the log's group commit
+   * on every tick. A crash may redeliver acks of the last interval (at-least-once), never lose a message.
+   */
+  stateFlushIntervalMs: 25,
   /** Longest single timer delay Node.js honours (2^31-1 ms); longer TTLs and x-expires are chained. */
   timerDelayMaxMs: 2_147_483_647,
 } as const;

@@ -173,4 +173,30 @@ describe('classic queue: delivery state edge cases', () => {
     await new Promise((r) => setImmediate(r));
     expect(t.meta.list(QUEUE_STATE_NAMESPACE)).toEqual([]);
   });
+
+  test('delivery state is written at most once per stateFlushIntervalMs; flushState() writes at once', async () => {
+    const intervalMs = 1000;
+    const t = makeQueue({ durable: true, queueLimits: { stateFlushIntervalMs: intervalMs } });
+    await t.q.recover();
+    await Promise.all(['a', 'b', 'c'].map((b) => t.q.enqueue(msg(b, { deliveryMode: 2 }))));
+    const settled = (): number[] | undefined => t.meta.get<{ settled: number[] }>(QUEUE_STATE_NAMESPACE, 'queue:/:q')?.settled;
+    const tick = (): Promise<void> => new Promise((r) => setImmediate(r));
+    // recover() flushed just now: acking 'a' is written only once the interval has passed, not on the next tick.
+    const a = t.q.get(false, 'o');
+    expect(a).not.toBeNull();
+    t.q.ack([a?.id ?? -1]);
+    await tick();
+    await tick();
+    expect(settled()?.[0]).toBe(0);
+    const deadline = Date.now() + 5000;
+    while (settled()?.[0] !== 1 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 5));
+    expect(settled()?.[0]).toBe(1);
+    // flushState() does not wait for the interval.
+    const b = t.q.get(false, 'o');
+    t.q.ack([b?.id ?? -1]);
+    await t.q.flushState();
+    expect(settled()?.[0]).toBe(2);
+    t.q.close();
+  });
 });
+
