@@ -7,16 +7,6 @@
 import type { KnownDifference } from './types';
 
 export const KNOWN_AMQP_DIFFERENCES: Record<string, KnownDifference> = {
-  "x-queue-type stream: x-stream-offset first / next, ack mode required": {
-    reason: "basic.get on a stream: RabbitMQ closes the CONNECTION with 540 NOT_IMPLEMENTED, polymq closes only the channel with 406 (reference is the compatible answer; ours is gentler).",
-    ours: {"nonDurable":406,"first":[{"body":"s0","offset":0},{"body":"s1","offset":1},{"body":"s2","offset":2}],"next":[{"body":"s3","offset":3}],"noAckConsume":406,"withoutPrefetch":406,"get":406},
-    theirs: {"nonDurable":406,"first":[{"body":"s0","offset":0},{"body":"s1","offset":1},{"body":"s2","offset":2}],"next":[{"body":"s3","offset":3}],"noAckConsume":406,"withoutPrefetch":406,"get":"connection:540"},
-  },
-  "methods on an unopened or already-open channel → connection.close 504": {
-    reason: "A channel-class method (basic.qos) on channel 0: RabbitMQ closes with 504 CHANNEL_ERROR, polymq with 503 COMMAND_INVALID (reference is right: AMQP 0-9-1 §2.3.7 makes it a channel error).",
-    ours: {"qosOnUnopened":{"close":"connection","code":504,"classId":60,"methodId":10},"openTwice":{"close":"connection","code":504,"classId":20,"methodId":10},"methodOnChannelZero":{"close":"connection","code":503,"classId":60,"methodId":10}},
-    theirs: {"qosOnUnopened":{"close":"connection","code":504,"classId":60,"methodId":10},"openTwice":{"close":"connection","code":504,"classId":20,"methodId":10},"methodOnChannelZero":{"close":"connection","code":504,"classId":60,"methodId":10}},
-  },
   "content frames out of sequence → connection.close 505 UNEXPECTED_FRAME": {
     reason: "Same 505 UNEXPECTED_FRAME, but the class/method blamed differs: RabbitMQ names 0.0 for a header without publish and the pending basic.publish (60.40) when a method interrupts content; polymq names 60.40 and the interrupting method (60.10). Cosmetic.",
     ours: {"headerWithoutPublish":{"close":"connection","code":505,"classId":60,"methodId":40},"bodyWithoutHeader":{"close":"connection","code":505,"classId":60,"methodId":40},"methodInsteadOfBody":{"close":"connection","code":505,"classId":60,"methodId":10}},

@@ -353,6 +353,10 @@ export class AmqpConnection {
         if (method === null) {
           throw new AmqpError(REPLY.UNEXPECTED_FRAME, `expected method frame on channel 0, got frame type ${frame.type}`, true);
         }
+        // Channel 0 carries only the connection class; anything else there is a channel error (AMQP 0-9-1 §2.3.7).
+        if (method.classId !== 10) {
+          throw new AmqpError(REPLY.CHANNEL_ERROR, `method '${method.name}' is not allowed on channel 0`, true);
+        }
         const r = handleConnectionMethod(this, method);
         return r === undefined ? undefined : r.catch((err: unknown) => this.connectionError(err, 10, method === null ? 0 : method.methodId));
       }

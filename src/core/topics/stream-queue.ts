@@ -161,9 +161,9 @@ export class StreamQueue implements QueueHandle {
     for (const c of [...this.consumers.values()]) this.pump(c);
   }
 
-  /** RabbitMQ refuses basic.get on streams. */
+  /** RabbitMQ refuses basic.get on streams as not implemented (AMQP 540, a connection error). */
   get(_noAck: boolean, _owner: OwnerId): Delivery | null {
-    throw new BrokerError('PRECONDITION_FAILED', `queue ${this.name} is a stream: basic.get is not supported`);
+    throw new BrokerError('NOT_IMPLEMENTED', `basic.get not supported by stream queues queue '${this.name}'`);
   }
 
   ack(ids: readonly number[]): void {
