@@ -88,7 +88,7 @@ function windowFor(producers: number): number {
   return Math.max(WINDOW_RECORDS_MIN, Math.floor(WINDOW_RECORDS_TOTAL / producers));
 }
 
-function percentile(sorted: number[], p: number): number {
+function percentile(sorted: ArrayLike<number>, p: number): number {
   if (sorted.length === 0) return 0;
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 }
@@ -146,30 +146,52 @@ async function saturate(producer: Producer, topic: string, value: Buffer, ms: nu
   return acked;
 }
 
-/** Sends at a fixed total rate (split over producers) for `ms`, paced every millisecond, recording every ack latency. */
-async function paced(producers: Producer[], topic: string, value: Buffer, ratePerSec: number, ms: number): Promise<{ latencies: number[]; sent: number }> {
-  const latencies: number[] = [];
+/**
+ * Sends at a fixed total rate (split over producers) for `ms`, paced every millisecond, recording every ack latency.
+ * Keeps no promise per record (a counter of outstanding ones instead) and the latencies in a preallocated typed
+ * array, so the measuring code adds as little as possible to the producer process's heap. (An A/B against
+ * keeping every promise, --trace-gc, 100 B at 180k msg/s: 2–5 vs 3 mark-compacts per 4 s, p99 within the
+ * noise of the shared machine; the producer's mark-compacts come from external memory, i.e. frame buffers.)
+ */
+async function paced(producers: Producer[], topic: string, value: Buffer, ratePerSec: number, ms: number): Promise<{ latencies: Float64Array; sent: number }> {
+  let latencies = new Float64Array(Math.ceil((ratePerSec * ms) / 1000) + 1024);
+  let count = 0;
   const start = performance.now();
   let sent = 0;
   let failed = 0;
-  const pending: Promise<void>[] = [];
+  let outstanding = 0;
+  let drained: (() => void) | null = null;
+  const settled = (): void => {
+    outstanding--;
+    if (outstanding === 0 && drained) drained();
+  };
   while (performance.now() - start < ms) {
     const due = Math.floor(((performance.now() - start) / 1000) * ratePerSec);
     while (sent < due) {
       const t0 = performance.now();
-      pending.push(
-        producers[sent % producers.length].send(topic, { value }).then(
-          () => void latencies.push(performance.now() - t0),
-          () => void failed++,
-        ),
+      outstanding++;
+      producers[sent % producers.length].send(topic, { value }).then(
+        () => {
+          if (count === latencies.length) {
+            const grown = new Float64Array(latencies.length * 2);
+            grown.set(latencies);
+            latencies = grown;
+          }
+          latencies[count++] = performance.now() - t0;
+          settled();
+        },
+        () => {
+          failed++;
+          settled();
+        },
       );
       sent++;
     }
     await new Promise((r) => setTimeout(r, 1));
   }
-  await Promise.all(pending);
+  if (outstanding > 0) await new Promise<void>((r) => (drained = r));
   if (failed > 0) throw new Error(`${failed} paced sends failed`);
-  return { latencies: latencies.sort((a, b) => a - b), sent };
+  return { latencies: latencies.subarray(0, count).sort(), sent };
 }
 
 async function consumeAll(broker: string, topic: string, total: number): Promise<{ rate: number; count: number }> {

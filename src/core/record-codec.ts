@@ -238,3 +238,14 @@ export function decodeFetchedRecord(rec: StoredRecord): FetchedRecord {
   }
   return { offset: rec.offset, timestamp: rec.timestamp, key: rec.key, value: rec.value, headers };
 }
+
+/**
+ * decodeFetchedRecord over a whole read, written back into the array the store handed out (a fresh array per
+ * read): one array less per fetch answer. The stored records themselves are left untouched (the memory store
+ * hands out the objects it keeps).
+ */
+export function decodeFetchedRecords(stored: StoredRecord[]): FetchedRecord[] {
+  const out = stored as unknown[] as FetchedRecord[];
+  for (let i = 0; i < stored.length; i++) out[i] = decodeFetchedRecord(stored[i]);
+  return out;
+}

@@ -1,4 +1,4 @@
-import { decodeFetchedRecord, decodeMessageRecord, encodeMessageRecord, encodeProduceRecord } from '../../src/core/record-codec';
+import { decodeFetchedRecord, decodeFetchedRecords, decodeMessageRecord, encodeMessageRecord, encodeProduceRecord } from '../../src/core/record-codec';
 import type { Message } from '../../src/core/message';
 import type { AppendRecord, StoredRecord } from '../../storage/types';
 
@@ -42,5 +42,18 @@ describe('record codec', () => {
     const typed = encodeMessageRecord({ exchange: '', routingKey: 'q', properties: { headers: { seq: { amqpType: 'b', value: 1 }, d: { amqpType: 'D', value: { scale: 2, value: 314 } }, n: [{ amqpType: 's', value: 2 }] } }, body: Buffer.alloc(0) });
     expect(decodeFetchedRecord(stored(typed)).headers).toEqual({ seq: 1, d: 3.14, n: [2] });
     expect(decodeFetchedRecord(stored(encodeProduceRecord({ key: null, value: Buffer.alloc(0), headers: null }))).headers).toBeNull();
+  });
+
+  it('decodes a whole read in place of the array the store returned, leaving the stored records untouched', () => {
+    const nat = stored(encodeProduceRecord({ key: null, value: Buffer.from('a'), headers: { h: 1 }, timestamp: 5 }), 1);
+    const msg = stored(encodeMessageRecord({ exchange: 'ex', routingKey: 'k', properties: { appId: 'x' }, body: Buffer.from('b') }), 2);
+    const storedHeaders = [nat.headers, msg.headers];
+    const read = [nat, msg];
+    const out = decodeFetchedRecords(read);
+    expect(out).toBe(read as unknown);
+    expect(out).toEqual([decodeFetchedRecord(nat), decodeFetchedRecord(msg)]);
+    expect(out[0].headers).toEqual({ h: 1 });
+    expect(out[1].headers).toEqual({ appId: 'x' });
+    expect([nat.headers, msg.headers]).toEqual(storedHeaders);
   });
 });

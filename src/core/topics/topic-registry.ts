@@ -10,7 +10,7 @@ import type { AppendRecord, LogHandle, LogStore, MetaStore, RetentionPolicy, Sto
 import { BrokerError } from '../errors';
 import type { Limits } from '../limits';
 import type { Logger } from '../logger';
-import { decodeFetchedRecord, encodeProduceRecord } from '../record-codec';
+import { decodeFetchedRecords, encodeProduceRecord } from '../record-codec';
 import type {
   FetchedRecord,
   GroupCoordinator,
@@ -222,7 +222,7 @@ export class TopicRegistryImpl implements TopicRegistry, TopicView {
   }
 
   fetch(topicName: string, partition: number, offset: number, maxRecords: number, maxBytes: number): FetchedRecord[] {
-    return this.fetchStored(topicName, partition, offset, maxRecords, maxBytes).map(decodeFetchedRecord);
+    return decodeFetchedRecords(this.fetchStored(topicName, partition, offset, maxRecords, maxBytes));
   }
 
   /**
