@@ -1,7 +1,10 @@
 /**
  * Lean MQTT 3.1.1 load generator: packets encoded once (mqtt-packet) and written raw, incoming bytes scanned
  * without full parsing, so the generator costs far less CPU than the broker under test.
- * Usage: node dist/bench/mqtt-load.js <port> <qos 0|1> <sizeBytes> <publishers> <subscribers> <pairs|fanout> <durationMs>
+ * Usage: node dist/bench/mqtt-load.js <port> <qos 0|1> <sizeBytes> <publishers> <subscribers> <pairs|fanout> <durationMs> [clean|persistent]
+ * persistent: subscribers connect with clean session 0, so a broker keeps their queue as a persistent session
+ * (polymq: a durable queue in SQLite, fsynced before the PUBACK; Mosquitto: in memory, saved to its
+ * persistence file periodically; Aedes: in-memory persistence).
  * pairs: publisher i → topic bench/i → subscriber i (publishers = subscribers). fanout: 1 publisher → N subscribers.
  * Prints one JSON line: { deliveredPerSec, publishedPerSec }.
  */
@@ -10,13 +13,26 @@ import mqttPacket from 'mqtt-packet';
 
 /** Unacknowledged QoS 1 publishes per publisher. */
 const QOS1_WINDOW = 100;
+/** Publishes written per corked burst (one writev) before the publisher yields to the event loop. */
+const PUBLISH_BATCH_MAX = 32;
+/**
+ * QoS 0 has no acknowledgement, so a publisher may run at most this many messages ahead of what its slowest
+ * subscriber received (closed loop): the figure is the rate a broker sustains, not how much it buffers or drops
+ * (an open-loop publisher made Aedes overflow its stack on the backlog and crash).
+ */
+const QOS0_AHEAD_MAX = 2000;
+/** A publisher held back this long without any delivery progress assumes drops and resynchronises. */
+const QOS0_STALL_MS = 200;
 
 function gen(packet: mqttPacket.Packet): Buffer {
   return mqttPacket.generate(packet, { protocolVersion: 4 });
 }
 
-/** Splits a byte stream into MQTT packets and calls onPacket(type, packetId) for each. */
-function scanner(onPacket: (type: number, packetId: number) => void): (chunk: Buffer) => void {
+/**
+ * Splits a byte stream into MQTT packets and calls onPacket(type, packetId) for each, then onChunkEnd once per
+ * chunk (so replies can leave in one write per chunk instead of one syscall per packet).
+ */
+function scanner(onPacket: (type: number, packetId: number) => void, onChunkEnd?: () => void): (chunk: Buffer) => void {
   let pending: Buffer = Buffer.alloc(0);
   return (chunk) => {
     let buf = pending.length ? Buffer.concat([pending, chunk]) : chunk;
@@ -48,10 +64,17 @@ function scanner(onPacket: (type: number, packetId: number) => void): (chunk: Bu
     }
     pending = o < buf.length ? Buffer.from(buf.subarray(o)) : Buffer.alloc(0);
     buf = pending;
+    onChunkEnd?.();
   };
 }
 
-async function connect(port: number, clientId: string, onPacket: (type: number, id: number) => void): Promise<net.Socket> {
+async function connect(
+  port: number,
+  clientId: string,
+  onPacket: (type: number, id: number) => void,
+  onChunkEnd?: () => void,
+  clean = true,
+): Promise<net.Socket> {
   const sock = net.connect(port, '127.0.0.1');
   sock.setNoDelay(true);
   await new Promise<void>((resolve, reject) => {
@@ -59,9 +82,9 @@ async function connect(port: number, clientId: string, onPacket: (type: number, 
     const scan = scanner((type, id) => {
       if (type === 2) resolve();
       else onPacket(type, id);
-    });
+    }, onChunkEnd);
     sock.on('data', scan);
-    sock.write(gen({ cmd: 'connect', protocolId: 'MQTT', protocolVersion: 4, clientId, clean: true, keepalive: 0 }));
+    sock.write(gen({ cmd: 'connect', protocolId: 'MQTT', protocolVersion: 4, clientId, clean, keepalive: 0 }));
   });
   return sock;
 }
@@ -72,7 +95,8 @@ async function subscribe(sock: net.Socket, topic: string, qos: 0 | 1, subacks: {
 }
 
 async function main(): Promise<void> {
-  const [portArg, qosArg, sizeArg, pubArg, subArg, topology, durArg] = process.argv.slice(2);
+  const [portArg, qosArg, sizeArg, pubArg, subArg, topology, durArg, sessionArg = 'clean'] = process.argv.slice(2);
+  const cleanSubscribers = sessionArg !== 'persistent';
   const port = Number(portArg);
   const qos = Number(qosArg) as 0 | 1;
   const size = Number(sizeArg);
@@ -83,16 +107,53 @@ async function main(): Promise<void> {
   let published = 0;
   let measuring = false;
 
+  // Closed loop for QoS 0: messages each subscriber received, messages each publisher sent, and the publishers'
+  // pumps to wake when their subscribers catch up.
+  const receivedBy = new Array<number>(subs).fill(0);
+  const sentBy = new Array<number>(pubs).fill(0);
+  const pumps: Array<() => void> = [];
+  const heldBack = new Array<boolean>(pubs).fill(false);
+  /** Received count of the subscriber(s) publisher p feeds (fan-out: the slowest). */
+  const receivedFor = (p: number): number => (topology === 'fanout' ? Math.min(...receivedBy) : receivedBy[p]);
+  const aheadOf = (p: number): number => sentBy[p] - receivedFor(p);
+  const wake = (p: number): void => {
+    if (heldBack[p] && aheadOf(p) < QOS0_AHEAD_MAX / 2) {
+      heldBack[p] = false;
+      pumps[p]();
+    }
+  };
+
   const subSockets: net.Socket[] = [];
   for (let s = 0; s < subs; s++) {
     let subackWaiter: (() => void) | null = null;
-    const sock = await connect(port, `bench-sub-${process.pid}-${s}`, (type, id) => {
-      if (type === 9 && subackWaiter) subackWaiter();
-      if (type === 3) {
-        if (measuring) delivered++;
-        if (qos === 1) sockRef.write(Buffer.from([0x40, 2, id >> 8, id & 0xff]));
-      }
-    });
+    // PUBACKs for one incoming chunk leave in one write.
+    const acks = Buffer.allocUnsafe(4 * 65_536);
+    let ackBytes = 0;
+    const sock = await connect(
+      port,
+      `bench-sub-${process.pid}-${s}`,
+      (type, id) => {
+        if (type === 9 && subackWaiter) subackWaiter();
+        if (type === 3) {
+          receivedBy[s]++;
+          if (measuring) delivered++;
+          if (qos === 1) {
+            acks[ackBytes] = 0x40;
+            acks[ackBytes + 1] = 2;
+            acks[ackBytes + 2] = id >> 8;
+            acks[ackBytes + 3] = id & 0xff;
+            ackBytes += 4;
+          }
+        }
+      },
+      () => {
+        if (qos === 0 && pumps.length > 0) wake(topology === 'fanout' ? 0 : s);
+        if (ackBytes === 0) return;
+        sockRef.write(Buffer.from(acks.subarray(0, ackBytes)));
+        ackBytes = 0;
+      },
+      cleanSubscribers,
+    );
     const sockRef = sock;
     const topic = topology === 'fanout' ? 'bench/fan' : `bench/${s}`;
     await subscribe(sock, topic, qos, { wait: () => new Promise<void>((r) => (subackWaiter = r)) });
@@ -109,34 +170,73 @@ async function main(): Promise<void> {
     let inflight = 0;
     let nextId = 1;
     let running = true;
+    let started = false;
     let sock: net.Socket;
+    // Packets written in one pump leave in one writev (corked), not one syscall each.
     const pump = (): void => {
-      while (running) {
-        if (qos === 1 && inflight >= QOS1_WINDOW) return;
-        let pkt = template;
-        if (qos === 1) {
-          pkt = Buffer.from(template);
-          pkt.writeUInt16BE(nextId, idOffset);
-          nextId = nextId === 65535 ? 1 : nextId + 1;
-          inflight++;
+      sock.cork();
+      let batch = 0;
+      try {
+        while (running) {
+          if (qos === 1 && inflight >= QOS1_WINDOW) return;
+          if (qos === 0 && aheadOf(p) >= QOS0_AHEAD_MAX) {
+            heldBack[p] = true;
+            return;
+          }
+          if (batch++ === PUBLISH_BATCH_MAX) {
+            // Yield between bursts (QoS 0 has no window): other sockets get read, and a broker is not handed
+            // one enormous burst per read (Aedes overflows its stack on those).
+            setImmediate(pump);
+            return;
+          }
+          let pkt = template;
+          if (qos === 1) {
+            pkt = Buffer.from(template);
+            pkt.writeUInt16BE(nextId, idOffset);
+            nextId = nextId === 65535 ? 1 : nextId + 1;
+            inflight++;
+          }
+          sentBy[p]++;
+          if (measuring) published++;
+          if (!sock.write(pkt)) {
+            sock.once('drain', pump);
+            return;
+          }
         }
-        if (measuring) published++;
-        if (!sock.write(pkt)) {
-          sock.once('drain', pump);
-          return;
-        }
+      } finally {
+        sock.uncork();
       }
     };
-    sock = await connect(port, `bench-pub-${process.pid}-${p}`, (type) => {
-      if (type === 4) {
-        inflight--;
-        if (inflight === QOS1_WINDOW - 1) pump();
-      }
-    });
+    sock = await connect(
+      port,
+      `bench-pub-${process.pid}-${p}`,
+      (type) => {
+        if (type === 4) inflight--;
+      },
+      // Refill the window once per chunk of PUBACKs, so the publishes go out together.
+      () => {
+        // (The CONNACK's chunk arrives before `sock` is assigned: `started` is still false then.)
+        if (qos === 1 && started && inflight < QOS1_WINDOW && !sock.writableNeedDrain) pump();
+      },
+    );
+    started = true;
+    pumps.push(pump);
     pubSockets.push(sock);
     stops.push(() => (running = false));
     setImmediate(pump);
   }
+  // A broker that dropped QoS 0 messages would hold a publisher back for ever: after a stall, forgive the gap.
+  const lastReceived = receivedBy.slice();
+  const stallTimer = setInterval(() => {
+    const progressed = receivedBy.some((n, i) => n !== lastReceived[i]);
+    for (let i = 0; i < subs; i++) lastReceived[i] = receivedBy[i];
+    if (progressed) return;
+    for (let p = 0; p < pubs; p++) {
+      if (!heldBack[p]) continue;
+      sentBy[p] = receivedFor(p);
+      wake(p);
+    }
+  }, QOS0_STALL_MS);
   // Warm up briefly, then count for durationMs.
   await new Promise((r) => setTimeout(r, 500));
   measuring = true;
@@ -144,6 +244,7 @@ async function main(): Promise<void> {
   await new Promise((r) => setTimeout(r, durationMs));
   measuring = false;
   const elapsedS = (performance.now() - t0) / 1000;
+  clearInterval(stallTimer);
   for (const stop of stops) stop();
   for (const s of [...pubSockets, ...subSockets]) s.destroy();
   process.stdout.write(JSON.stringify({ deliveredPerSec: Math.round(delivered / elapsedS), publishedPerSec: Math.round(published / elapsedS) }) + '\n');

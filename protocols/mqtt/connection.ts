@@ -5,10 +5,11 @@
  *        │  anything else        │ refused: CONNACK ≠ 0         │
  *        └───────────────────────┴──────────────────────────────┴──────────── socket closed ──────────────► CLOSED
  *
- * Bytes → MqttFramer (declared length checked before buffering) → mqtt-packet parser → inbox → one handler per
- * packet type (handlers/), run strictly in order: a handler that awaits (CONNECT, SUBSCRIBE) holds the next
- * packet back, so a SUBACK is never overtaken. PUBLISH handlers return at once; their acknowledgements are
- * sent in receive order once the core settled them [MQTT-4.6.0-2].
+ * Bytes → MqttFramer (declared length checked before buffering) → fast-codec.ts (PUBLISH, PUBACK once open) or
+ * mqtt-packet parser (everything else) → inbox → one handler per packet type (handlers/), run strictly in order
+ * and synchronously until a handler awaits (CONNECT, SUBSCRIBE): that holds the next packet back, so a SUBACK is
+ * never overtaken. PUBLISH handlers return at once; their acknowledgements are sent in receive order once the
+ * core settled them [MQTT-4.6.0-2]. Everything written in one tick leaves in one writev (cork until nextTick).
  */
 import type { Duplex } from 'node:stream';
 import { generate, parser as createParser, type IPublishPacket, type Packet, type Parser, type QoS } from 'mqtt-packet';
@@ -17,7 +18,8 @@ import type { Logger } from '../../src/core/logger';
 import { isBrokerError } from '../../src/core/errors';
 import { MqttProtocolError } from './errors';
 import { publishTopicIsUtf8, unsupportedProtocolLevel } from './frame-checks';
-import { MqttFramer } from './framer';
+import { decodePublish, decodePuback } from './fast-codec';
+import { MqttFramer, type FrameResult } from './framer';
 import { Outbound } from './outbound';
 import { dispatch } from './handlers';
 import { noteDisconnect } from './handlers/disconnect';
@@ -47,6 +49,16 @@ export interface WillSpec {
   delaySec: number;
 }
 
+/** An inbound QoS 1/2 PUBLISH waiting for its turn to be acknowledged. */
+interface AckEntry {
+  done: boolean;
+  err: unknown;
+  onSettled: (err: unknown) => void;
+}
+
+const PUBLISH_TYPE = 3;
+const PUBACK_TYPE = 4;
+
 /** What became of a packet handed to send(). */
 export type SendResult = 'sent' | 'too-large' | 'closed';
 
@@ -60,7 +72,7 @@ export class MqttConnection implements HubConnection {
   session: SessionState | null = null;
   will: WillSpec | null = null;
   readonly owner: string;
-  readonly log: Logger;
+  private logger: Logger | null = null;
   /** Deliveries to the client: consumers, packet ids, in-flight QoS 1/2, topic aliases. */
   readonly out: Outbound;
 
@@ -78,11 +90,11 @@ export class MqttConnection implements HubConnection {
   /** Packet ids of inbound QoS 2 PUBLISH not yet settled (a DUP of one of them is not routed again). */
   readonly inboundQos2Unsettled = new Set<number>();
   private unsettled = 0;
-  private readonly ackQueue: Array<{ done: boolean; send: () => void }> = [];
+  private readonly ackQueue: AckEntry[] = [];
 
 
   private readonly framer: MqttFramer;
-  private readonly parser: Parser;
+  private parser: Parser | null = null;
   private readonly inbox: Packet[] = [];
   private pumping = false;
   private readingPaused = false;
@@ -107,15 +119,8 @@ export class MqttConnection implements HubConnection {
   ) {
     connectionSeq += 1;
     this.owner = `mqtt:${info.remoteAddress}:${info.remotePort}#${connectionSeq}`;
-    this.log = hub.log.child({ conn: this.owner });
     this.out = new Outbound(this);
     this.framer = new MqttFramer(hub.ctx.limits.mqttPacketSizeMaxBytes);
-    this.parser = createParser({ protocolVersion: 4 });
-    this.parser.on('packet', (p: Packet) => this.enqueue(p));
-    this.parser.on('error', (err: unknown) => {
-      this.log.debug({ err }, 'malformed packet');
-      this.protocolError(new MqttProtocolError(RC.MALFORMED_PACKET, 'malformed packet'));
-    });
     stream.on('data', (chunk: Buffer) => this.onData(chunk));
     stream.on('drain', () => {
       this.needDrain = false;
@@ -144,30 +149,85 @@ export class MqttConnection implements HubConnection {
     if (this.state === 'closed') return;
     this.lastRxMs = Date.now();
     this.hub.stats.bytesReceived += chunk.length;
-    for (const r of this.framer.feed(chunk)) {
-      if (this.isClosed()) return;
-      if (r.kind === 'too-large') {
-        // [MQTT-3.1.2-24] a packet above the Maximum Packet Size we announced: DISCONNECT 0x95.
-        this.protocolError(new MqttProtocolError(RC.PACKET_TOO_LARGE, `packet of ${r.declaredBytes} bytes`));
-        return;
-      }
-      if (r.kind === 'malformed') {
-        this.protocolError(new MqttProtocolError(RC.MALFORMED_PACKET, 'bad remaining length'));
-        return;
-      }
-      if (this.state === 'await-connect' && unsupportedProtocolLevel(r.frame)) {
-        // [MQTT-3.1.2-2] CONNACK 0x01 "unacceptable protocol level", then close (v3.1.1 encoding, as Mosquitto).
-        this.stream.write(Buffer.from([0x20, 0x02, 0x00, 0x01]));
-        void this.shutdown('refused');
-        return;
-      }
-      if (!publishTopicIsUtf8(r.frame)) {
+    this.framer.feedEach(chunk, this.onFrame);
+  }
+
+  /** One framer result; false stops the framer (the connection is closing). */
+  private readonly onFrame = (r: FrameResult): boolean => {
+    if (this.isClosed()) return false;
+    if (r.kind === 'too-large') {
+      // [MQTT-3.1.2-24] a packet above the Maximum Packet Size we announced: DISCONNECT 0x95.
+      this.protocolError(new MqttProtocolError(RC.PACKET_TOO_LARGE, `packet of ${r.declaredBytes} bytes`));
+      return false;
+    }
+    if (r.kind === 'malformed') {
+      this.protocolError(new MqttProtocolError(RC.MALFORMED_PACKET, 'bad remaining length'));
+      return false;
+    }
+    if (this.state === 'open' && this.decodeFast(r.frame)) return true;
+    if (this.state === 'await-connect' && unsupportedProtocolLevel(r.frame)) {
+      // [MQTT-3.1.2-2] CONNACK 0x01 "unacceptable protocol level", then close (v3.1.1 encoding, as Mosquitto).
+      this.stream.write(Buffer.from([0x20, 0x02, 0x00, 0x01]));
+      void this.shutdown('refused');
+      return false;
+    }
+    if (!publishTopicIsUtf8(r.frame)) {
+      // [MQTT-1.5.3-1] ill-formed UTF-8 in a topic name is a malformed packet.
+      this.protocolError(new MqttProtocolError(RC.MALFORMED_PACKET, 'topic is not valid UTF-8'));
+      return false;
+    }
+    this.parseFrame(r.frame);
+    return true;
+  };
+
+  /**
+   * Decodes one whole frame with this connection's mqtt-packet parser (everything but the hand-decoded PUBLISH
+   * and PUBACK of an open connection). Tried: one parser shared by all connections to save memory per idle
+   * client; the bad-input fuzz test then left later connections unanswered, so each connection keeps its own.
+   */
+  private parseFrame(frame: Buffer): void {
+    if (this.parser === null) {
+      const p = createParser({ protocolVersion: 4 });
+      p.on('packet', (packet: Packet) => this.enqueue(packet));
+      p.on('error', (err: unknown) => {
+        this.log.debug({ err }, 'malformed packet');
+        this.protocolError(new MqttProtocolError(RC.MALFORMED_PACKET, 'malformed packet'));
+      });
+      this.parser = p;
+    }
+    this.parser.parse(frame);
+  }
+
+  /** The connection's logger, made on first use (an idle connection never logs, and a child logger is not free). */
+  get log(): Logger {
+    return (this.logger ??= this.hub.log.child({ conn: this.owner }));
+  }
+
+  /**
+   * PUBLISH and PUBACK of an open connection decode by hand (fast-codec.ts); true when the frame was taken
+   * (handed on, or refused as malformed). Before the connection is open the protocol version may still
+   * change, so mqtt-packet (which follows CONNECT itself) decodes everything.
+   */
+  private decodeFast(frame: Buffer): boolean {
+    const type = frame[0] >> 4;
+    if (type === PUBLISH_TYPE) {
+      const p = decodePublish(frame, this.protocolVersion);
+      if (p === null) return false;
+      if (p === 'bad-utf8') {
         // [MQTT-1.5.3-1] ill-formed UTF-8 in a topic name is a malformed packet.
         this.protocolError(new MqttProtocolError(RC.MALFORMED_PACKET, 'topic is not valid UTF-8'));
-        return;
+        return true;
       }
-      this.parser.parse(r.frame);
+      this.enqueue(p);
+      return true;
     }
+    if (type === PUBACK_TYPE) {
+      const p = decodePuback(frame, this.protocolVersion);
+      if (p === null) return false;
+      this.enqueue(p);
+      return true;
+    }
+    return false;
   }
 
   /**
@@ -191,25 +251,44 @@ export class MqttConnection implements HubConnection {
       }
     }
     this.inbox.push(p);
-    this.updateReading();
-    if (!this.pumping) void this.pump();
+    if (this.pumping) this.updateReading();
+    else this.pump();
   }
 
-  private async pump(): Promise<void> {
+  /**
+   * Handles the inbox in order. Synchronous while handlers are (PUBLISH, PUBACK: no promise per packet); a
+   * handler that returns a promise (CONNECT, SUBSCRIBE) holds the rest back until it settles.
+   */
+  private pump(): void {
     this.pumping = true;
-    try {
-      while (this.inbox.length > 0 && this.state !== 'closed') {
-        const p = this.inbox.shift() as Packet;
-        const r = dispatch(this, p);
-        if (r !== undefined) await r;
-        this.updateReading();
+    while (this.inbox.length > 0 && this.state !== 'closed') {
+      const p = this.inbox.shift() as Packet;
+      let r: Promise<void> | void;
+      try {
+        r = dispatch(this, p);
+      } catch (err) {
+        this.protocolError(err);
+        break;
       }
-    } catch (err) {
-      this.protocolError(err);
-    } finally {
-      this.pumping = false;
-      if (this.socketGone) void this.shutdown('socket');
+      if (r !== undefined) {
+        this.updateReading();
+        r.then(
+          () => this.pump(),
+          (err: unknown) => {
+            this.protocolError(err);
+            this.pumpDone();
+          },
+        );
+        return;
+      }
     }
+    this.pumpDone();
+  }
+
+  private pumpDone(): void {
+    this.pumping = false;
+    this.updateReading();
+    if (this.socketGone) void this.shutdown('socket');
   }
 
   /** Stops reading while the inbox, the unsettled publishes or a resource alarm say so (backpressure). */
@@ -246,20 +325,30 @@ export class MqttConnection implements HubConnection {
       this.log.error({ err, cmd: packet.cmd }, 'cannot encode packet');
       return 'too-large';
     }
+    return this.writeBuffer(buf);
+  }
+
+  /** Writes an encoded packet (fast-codec.ts or generate). */
+  writeBuffer(buf: Buffer): SendResult {
+    if (this.stream.destroyed || !this.stream.writable) return 'closed';
     if (buf.length > this.clientPacketSizeMax) return 'too-large';
     this.hub.stats.bytesSent += buf.length;
     // Packets written in one tick (a burst of deliveries, acks) leave in one writev instead of one syscall each.
+    // (Measured: holding them to the end of the event-loop turn (setImmediate) was 2-30× slower: the corked
+    // bytes pass the socket's high-water mark, deliveries then wait for 'drain'.)
     if (!this.corked) {
       this.corked = true;
       this.stream.cork();
-      process.nextTick(() => {
-        this.corked = false;
-        this.stream.uncork();
-      });
+      process.nextTick(this.uncorkNow);
     }
     if (!this.stream.write(buf)) this.needDrain = true;
     return 'sent';
   }
+
+  private readonly uncorkNow = (): void => {
+    this.corked = false;
+    this.stream.uncork();
+  };
 
   /** May a delivery be written now? (open, peer still reading, socket not asking us to wait) */
   writableNow(): boolean {
@@ -267,28 +356,44 @@ export class MqttConnection implements HubConnection {
   }
 
   /** Queues an acknowledgement that may only go out after those of earlier PUBLISHes [MQTT-4.6.0-2]. */
-  trackPublish(settled: Promise<void>, qos: QoS, onSettled: (err: unknown) => void): void {
+  trackPublish(settled: Promise<void>, onSettled: (err: unknown) => void): void {
     this.unsettled += 1;
-    const entry = { done: false, send: () => {} };
-    if (qos > 0) this.ackQueue.push(entry);
-    this.updateReading();
+    if (this.unsettled >= MQTT_UNSETTLED_PUBLISHES_MAX) this.updateReading();
+    const entry: AckEntry = { done: false, err: null, onSettled };
+    this.ackQueue.push(entry);
     settled.then(
-      () => (entry.send = () => onSettled(null)),
-      (err: unknown) => (entry.send = () => onSettled(err)),
-    ).finally(() => {
-      this.unsettled -= 1;
-      entry.done = true;
-      if (qos === 0) entry.send();
-      this.flushAcks();
-      this.updateReading();
-    });
+      () => this.ackSettled(entry, null),
+      (err: unknown) => this.ackSettled(entry, err),
+    );
   }
 
-  private flushAcks(): void {
+  /** A QoS 0 PUBLISH has nothing to answer: only the count of unsettled publishes (backpressure) and a log. */
+  trackQos0Publish(settled: Promise<void>): void {
+    this.unsettled += 1;
+    if (this.unsettled >= MQTT_UNSETTLED_PUBLISHES_MAX) this.updateReading();
+    settled.then(this.qos0Settled, this.qos0Failed);
+  }
+
+  private readonly qos0Failed = (err: unknown): void => {
+    this.log.warn({ err }, 'publish not settled');
+    this.qos0Settled();
+  };
+
+  private readonly qos0Settled = (): void => {
+    this.unsettled -= 1;
+    if (this.readingPaused) this.updateReading();
+  };
+
+  private ackSettled(entry: AckEntry, err: unknown): void {
+    this.unsettled -= 1;
+    entry.done = true;
+    entry.err = err;
+    // Acks are sent in receive order: a settled entry waits for the ones ahead of it.
     while (this.ackQueue.length > 0 && this.ackQueue[0].done) {
-      const e = this.ackQueue.shift();
-      if (e !== undefined && this.state !== 'closed') e.send();
+      const e = this.ackQueue.shift() as AckEntry;
+      if (this.state !== 'closed') e.onSettled(e.err);
     }
+    if (this.readingPaused) this.updateReading();
   }
 
   // ------------------------------------------------------------------------------------------ keep-alive

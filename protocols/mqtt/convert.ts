@@ -70,6 +70,17 @@ export function isValidUtf8(buf: Buffer): boolean {
 /** MQTT PUBLISH (or will) → core Message on amq.topic. */
 export function mqttToMessage(input: PublishInput, publisherClientId: string, nowMs: number): Message {
   const p = input.properties ?? {};
+  if (input.properties === undefined && !input.retain) {
+    // The usual PUBLISH (no v5 properties, not retained): one literal instead of growing an empty object
+    // (names spelled out, not H.publishQos / H.publisher, so V8 can build it from a boilerplate).
+    return {
+      exchange: exchangeForTopic(input.topic),
+      routingKey: topicToRoutingKey(input.topic),
+      properties: { deliveryMode: input.qos > 0 ? 2 : 1, headers: { 'x-mqtt-publish-qos': input.qos, 'x-mqtt-publisher': publisherClientId } },
+      body: input.payload,
+      receivedAtMs: nowMs,
+    };
+  }
   const headers: HeaderTable = {};
   if (p.userProperties) {
     for (const [k, v] of Object.entries(p.userProperties)) headers[k] = Array.isArray(v) ? [...v] : v;
@@ -122,8 +133,9 @@ export function messageToMqtt(msg: Message, nowMs: number): OutboundFields {
   const props: NonNullable<IPublishPacket['properties']> = {};
   const user: UserProperties = {};
   let hasUser = false;
-  for (const [k, v] of Object.entries(headers)) {
+  for (const k in headers) {
     if (INTERNAL_HEADERS.has(k)) continue;
+    const v = headers[k];
     if (Array.isArray(v)) {
       const list = v.map(headerToUserProperty).filter((s): s is string => s !== undefined);
       if (list.length > 0) {

@@ -11,55 +11,65 @@ export type FrameResult =
 
 export class MqttFramer {
   private chunks: Buffer[] = [];
+  /** Bytes of chunks[0] already taken: a frame is sliced off by moving this, not by re-slicing the chunk. */
+  private headOffset = 0;
   private buffered = 0;
 
   constructor(private readonly packetSizeMaxBytes: number) {}
 
   /** Appends a chunk and returns every complete frame, stopping at the first error. */
   feed(chunk: Buffer): FrameResult[] {
+    const out: FrameResult[] = [];
+    this.feedEach(chunk, (r) => {
+      out.push(r);
+      return true;
+    });
+    return out;
+  }
+
+  /**
+   * Appends a chunk and hands each complete frame to `onResult` as it is found (no result array on the
+   * per-message path); stops at the first error or when `onResult` returns false.
+   */
+  feedEach(chunk: Buffer, onResult: (r: FrameResult) => boolean): void {
     this.chunks.push(chunk);
     this.buffered += chunk.length;
-    const out: FrameResult[] = [];
     for (;;) {
-      const head = this.peekHeader();
-      if (head === null) break;
-      if (head === 'malformed') {
-        out.push({ kind: 'malformed' });
-        break;
+      if (this.buffered < 2) return;
+      // Remaining length: variable byte integer of at most 4 bytes [MQTT-1.5.5-1].
+      let multiplier = 1;
+      let value = 0;
+      let headerBytes = 0;
+      for (let i = 1; i <= 4; i++) {
+        if (i >= this.buffered) return;
+        const byte = this.byteAt(i);
+        value += (byte & 0x7f) * multiplier;
+        if ((byte & 0x80) === 0) {
+          headerBytes = i + 1;
+          break;
+        }
+        multiplier *= 128;
       }
-      const total = head.headerBytes + head.remainingLength;
+      if (headerBytes === 0) {
+        onResult({ kind: 'malformed' });
+        return;
+      }
+      const total = headerBytes + value;
       if (total > this.packetSizeMaxBytes) {
-        out.push({ kind: 'too-large', declaredBytes: total });
-        break;
+        onResult({ kind: 'too-large', declaredBytes: total });
+        return;
       }
-      if (this.buffered < total) break;
-      out.push({ kind: 'frame', frame: this.take(total) });
+      if (this.buffered < total) return;
+      if (!onResult({ kind: 'frame', frame: this.take(total) })) return;
     }
-    return out;
   }
 
   bufferedBytes(): number {
     return this.buffered;
   }
 
-  /** Reads the fixed header without consuming; null = need more bytes. */
-  private peekHeader(): { headerBytes: number; remainingLength: number } | null | 'malformed' {
-    if (this.buffered < 2) return null;
-    let multiplier = 1;
-    let value = 0;
-    // The variable byte integer has at most 4 bytes [MQTT-1.5.5-1].
-    for (let i = 1; i <= 4; i++) {
-      if (i >= this.buffered) return null;
-      const byte = this.byteAt(i);
-      value += (byte & 0x7f) * multiplier;
-      if ((byte & 0x80) === 0) return { headerBytes: i + 1, remainingLength: value };
-      multiplier *= 128;
-    }
-    return 'malformed';
-  }
-
   private byteAt(index: number): number {
-    let i = index;
+    let i = index + this.headOffset;
     for (const c of this.chunks) {
       if (i < c.length) return c[i];
       i -= c.length;
@@ -71,20 +81,27 @@ export class MqttFramer {
   private take(n: number): Buffer {
     const first = this.chunks[0];
     let frame: Buffer;
-    if (first.length >= n) {
-      frame = first.subarray(0, n);
-      if (first.length === n) this.chunks.shift();
-      else this.chunks[0] = first.subarray(n);
+    if (first.length - this.headOffset >= n) {
+      frame = first.subarray(this.headOffset, this.headOffset + n);
+      this.headOffset += n;
+      if (this.headOffset === first.length) {
+        this.chunks.shift();
+        this.headOffset = 0;
+      }
     } else {
       frame = Buffer.allocUnsafe(n);
       let copied = 0;
       while (copied < n) {
         const c = this.chunks[0];
-        const want = Math.min(c.length, n - copied);
-        c.copy(frame, copied, 0, want);
+        const want = Math.min(c.length - this.headOffset, n - copied);
+        c.copy(frame, copied, this.headOffset, this.headOffset + want);
         copied += want;
-        if (want === c.length) this.chunks.shift();
-        else this.chunks[0] = c.subarray(want);
+        if (this.headOffset + want === c.length) {
+          this.chunks.shift();
+          this.headOffset = 0;
+        } else {
+          this.headOffset += want;
+        }
       }
     }
     this.buffered -= n;

@@ -5,9 +5,11 @@
  * window (≤ the client's Receive Maximum) and outbound topic aliases.
  */
 import type { IPublishPacket, QoS } from 'mqtt-packet';
+import type { Message } from '../../src/core/message';
 import type { ConsumerSpec, Delivery, QueueHandle } from '../../src/core/types';
-import type { MqttConnection } from './connection';
-import { H, messageToMqtt } from './convert';
+import type { MqttConnection, SendResult } from './connection';
+import { H, messageToMqtt, type OutboundFields } from './convert';
+import { encodePublish } from './fast-codec';
 import { MqttProtocolError } from './errors';
 import { RC } from './reason';
 import type { SessionState, SubscriptionOptions } from './session';
@@ -15,6 +17,71 @@ import { parseSharedFilter, topicMatches } from './topics';
 
 /** Packet identifiers are 1..65535 [MQTT-2.3.1-1]. */
 const PACKET_ID_MAX = 65_535;
+/** Topics whose matching subscriptions one session remembers (cleared when full or on a change). */
+export const MATCH_MEMO_TOPICS_MAX = 256;
+
+/** A message converted for MQTT delivery; shared by every subscriber of one message (fan-out). */
+interface Converted {
+  fields: OutboundFields;
+  /** The topic name, UTF-8. */
+  topic: Buffer;
+  /** No v5 properties to write (no user properties, content type, expiry, ...). */
+  propertyFree: boolean;
+  /** Encoded QoS 0 PUBLISH without flags, per protocol family (index 0: 3.1/3.1.1, 1: 5). */
+  qos0: [Buffer | null, Buffer | null];
+}
+
+/**
+ * The core hands the same Message object to every queue it was routed to: a small identity-keyed cache converts
+ * (and for QoS 0 encodes) each message once, not once per subscriber. It holds several messages because under
+ * load subscribers drain their backlogs one after another (A gets m1..m50, then B gets m1..m50), so a
+ * one-entry cache missed. Messages with an expiry are not cached: their remaining lifetime depends on the clock.
+ */
+const convertedCache = new Map<Message, Converted>();
+/** Messages kept converted (oldest evicted first). */
+export const CONVERTED_CACHE_MESSAGES_MAX = 512;
+/**
+ * Larger bodies are converted per delivery instead: the cache keeps bodies (and QoS 0 encodings) alive, so this
+ * bounds what it can hold to about 512 × 16 KiB × 3 = 24 MiB.
+ */
+export const CONVERTED_CACHE_BODY_MAX_BYTES = 16 * 1024;
+
+/** Encoded topic names, so a steady stream to a few topics does not encode the same string every message. */
+const topicBytes = new Map<string, Buffer>();
+/** Entries of topicBytes (cleared when full: a bound, not an LRU). */
+export const TOPIC_BYTES_CACHE_MAX = 4096;
+
+function encodedTopic(topic: string): Buffer {
+  let b = topicBytes.get(topic);
+  if (b === undefined) {
+    if (topicBytes.size >= TOPIC_BYTES_CACHE_MAX) topicBytes.clear();
+    b = Buffer.from(topic, 'utf8');
+    topicBytes.set(topic, b);
+  }
+  return b;
+}
+
+function converted(message: Message, nowMs: number): Converted {
+  const known = convertedCache.get(message);
+  if (known !== undefined) return known;
+  const fields = messageToMqtt(message, nowMs);
+  const c: Converted = {
+    fields,
+    topic: encodedTopic(fields.topic),
+    propertyFree: Object.keys(fields.properties).length === 0,
+    qos0: [null, null],
+  };
+  if (message.properties.expiration === undefined && message.body.length <= CONVERTED_CACHE_BODY_MAX_BYTES) {
+    if (convertedCache.size >= CONVERTED_CACHE_MESSAGES_MAX) convertedCache.delete(convertedCache.keys().next().value as Message);
+    convertedCache.set(message, c);
+  }
+  return c;
+}
+
+function plainQos0(c: Converted, protocolVersion: number): Buffer {
+  const i = protocolVersion === 5 ? 1 : 0;
+  return (c.qos0[i] ??= encodePublish(c.topic, c.fields.payload, 0, false, false, 0, protocolVersion));
+}
 
 export interface Inflight {
   handle: QueueHandle;
@@ -34,6 +101,10 @@ export class Outbound {
   private nextPacketId = 1;
   /** Consumers by tag. */
   private readonly consumers = new Map<string, { handle: QueueHandle; sharedFilter: string | null }>();
+  /** Non-shared subscriptions (derived from `plainSubsOf`, the session's record) and matches per topic. */
+  private plainSubs: Array<[string, SubscriptionOptions]> | null = null;
+  private plainSubsOf: Record<string, SubscriptionOptions> | null = null;
+  private matchMemo: Map<string, SubscriptionOptions[]> | null = null;
 
   constructor(private readonly conn: MqttConnection) {}
 
@@ -108,28 +179,48 @@ export class Outbound {
     for (const c of this.consumers.values()) c.handle.resume();
   }
 
+  /** Session subscriptions were added, replaced or removed: drop what was derived from them. */
+  subscriptionsChanged(): void {
+    this.plainSubs = null;
+    this.matchMemo = null;
+  }
+
+  /** Non-shared subscriptions as a list, rebuilt only after a change (the record is keyed by filter). */
+  private plainSubscriptions(): Array<[string, SubscriptionOptions]> {
+    const subs = this.conn.session?.subscriptions ?? {};
+    if (this.plainSubs !== null && this.plainSubsOf === subs) return this.plainSubs;
+    this.plainSubs = Object.entries(subs).filter(([filter]) => parseSharedFilter(filter) === null);
+    this.plainSubsOf = subs;
+    this.matchMemo = null;
+    return this.plainSubs;
+  }
+
   /** Subscriptions of this session that a delivery from `sharedFilter`'s queue (or the session queue) matches. */
   private matchingSubscriptions(sharedFilter: string | null, topic: string): SubscriptionOptions[] {
-    const subs = this.conn.session?.subscriptions ?? {};
     if (sharedFilter !== null) {
-      const s = subs[sharedFilter];
+      const s = this.conn.session?.subscriptions[sharedFilter];
       return s === undefined ? [] : [s];
     }
+    const plain = this.plainSubscriptions();
+    // Most traffic repeats a few topics: remember each topic's matches until the subscriptions change.
+    const memo = (this.matchMemo ??= new Map());
+    const known = memo.get(topic);
+    if (known !== undefined) return known;
     const out: SubscriptionOptions[] = [];
-    for (const [filter, opts] of Object.entries(subs)) {
-      if (parseSharedFilter(filter) !== null) continue;
-      if (topicMatches(filter, topic)) out.push(opts);
-    }
+    for (const [filter, opts] of plain) if (topicMatches(filter, topic)) out.push(opts);
+    if (memo.size >= MATCH_MEMO_TOPICS_MAX) memo.clear();
+    memo.set(topic, out);
     return out;
   }
 
   private deliver(handle: QueueHandle, sharedFilter: string | null, d: Delivery): void {
     const now = Date.now();
-    const f = messageToMqtt(d.message, now);
+    const c = converted(d.message, now);
+    const f = c.fields;
     const replay = typeof d.message.properties.headers?.[H.topic] === 'string';
     let subs = this.matchingSubscriptions(sharedFilter, f.topic);
     // v5 [MQTT-3.8.3-3] No Local: not back to the publishing client.
-    if (!replay) subs = subs.filter((s) => !(s.nl && f.publisher === this.conn.clientId));
+    if (!replay && f.publisher === this.conn.clientId) subs = subs.filter((s) => !s.nl);
     const expired = f.expiryRemainingSec !== undefined && f.expiryRemainingSec <= 0;
     if (subs.length === 0 || expired) {
       // Not for this client: a `$` topic under a leading wildcard [MQTT-4.7.2-1], no-local, expired, or a
@@ -137,30 +228,34 @@ export class Outbound {
       this.ackDelivery(handle, d.id);
       return;
     }
-    const subQos = Math.max(...subs.map((s) => s.qos)) as QoS;
+    let subQos: number = subs[0].qos;
+    for (let i = 1; i < subs.length; i++) if (subs[i].qos > subQos) subQos = subs[i].qos;
     // [MQTT-3.8.4-8] delivered QoS is the minimum of the published QoS and the subscription's.
     const qos = Math.min(f.publishQos ?? subQos, subQos) as QoS;
-    const packet: IPublishPacket = {
-      cmd: 'publish',
-      topic: f.topic,
-      payload: f.payload,
-      qos,
-      dup: d.redelivered && qos > 0,
-      // [MQTT-3.3.1-12/13] retain is set for retained replay; on live traffic only with Retain As Published.
-      retain: replay || (f.retainFlag && subs.some((s) => s.rap)),
-    };
+    const dup = d.redelivered && qos > 0;
+    // [MQTT-3.3.1-12/13] retain is set for retained replay; on live traffic only with Retain As Published.
+    const retain = replay || (f.retainFlag && subs.some((s) => s.rap));
+    const key = qos > 0 ? `${handle.name}#${d.offset}` : '';
     let newAlias: number | undefined;
-    if (this.conn.protocolVersion === 5) {
-      const props = f.properties;
+    let sent: SendResult;
+    let messageId = 0;
+    if (this.conn.protocolVersion !== 5 || (c.propertyFree && this.conn.clientTopicAliasMax === 0 && !subs.some((s) => s.subId !== undefined))) {
+      // Fast path: no v5 properties to write, so the packet is hand-encoded (and for QoS 0 shared by every
+      // subscriber of the message: the bytes are the same).
+      if (qos > 0) messageId = this.packetIdFor(key, d.redelivered);
+      sent = this.conn.writeBuffer(qos === 0 && !retain ? plainQos0(c, this.conn.protocolVersion) : encodePublish(c.topic, f.payload, qos, dup, retain, messageId, this.conn.protocolVersion));
+    } else {
+      const packet: IPublishPacket = { cmd: 'publish', topic: f.topic, payload: f.payload, qos, dup, retain };
+      // The converted fields are shared with other subscribers: this delivery's properties are its own copy.
+      const props = { ...f.properties };
       const ids = subs.map((s) => s.subId).filter((x): x is number => x !== undefined);
       if (ids.length === 1) props.subscriptionIdentifier = ids[0];
       else if (ids.length > 1) props.subscriptionIdentifier = ids;
       newAlias = this.applyOutboundAlias(packet, props);
       if (Object.keys(props).length > 0) packet.properties = props;
+      if (qos > 0) packet.messageId = messageId = this.packetIdFor(key, d.redelivered);
+      sent = this.conn.write(packet);
     }
-    const key = `${handle.name}#${d.offset}`;
-    if (qos > 0) packet.messageId = this.packetIdFor(key, d.redelivered);
-    const sent = this.conn.write(packet);
     if (sent === 'closed') {
       // Left unacknowledged: the queue hands it out again when the session resumes.
       if (newAlias !== undefined) this.aliases.delete(f.topic);
@@ -169,7 +264,7 @@ export class Outbound {
     if (sent === 'too-large') {
       // [MQTT-3.1.2-25] larger than the client's Maximum Packet Size: discarded as if delivered.
       if (newAlias !== undefined) this.aliases.delete(f.topic);
-      this.forgetPacketId(key);
+      if (qos > 0) this.forgetPacketId(key);
       this.ackDelivery(handle, d.id);
       return;
     }
@@ -178,14 +273,17 @@ export class Outbound {
       this.ackDelivery(handle, d.id);
       return;
     }
-    this.inflight.set(packet.messageId as number, { handle, deliveryId: d.id, qos, key });
+    this.inflight.set(messageId, { handle, deliveryId: d.id, qos, key });
     // QoS 2 must find its id again even after a restart; QoS 1 tolerates a new one, so it is not written.
     if (qos === 2) this.conn.hub.sessions.save(this.conn.session as SessionState).catch((err: unknown) => this.conn.log.warn({ err }, 'session save failed'));
   }
 
   /** [MQTT-4.4.0-1] a redelivery keeps the packet id the message had before the reconnect. */
   private packetIdFor(key: string, redelivered: boolean): number {
-    const ids = ((this.conn.session as SessionState).outboundIds ??= {});
+    const session = this.conn.session as SessionState;
+    // A clean session ends with this connection: nobody will look its ids up again, so none are recorded.
+    if (!session.durable) return this.allocatePacketId();
+    const ids = (session.outboundIds ??= {});
     if (!redelivered && this.reservedIds.size > 0) {
       // The queue hands out redeliveries first: once a fresh message comes, ids still reserved belong to
       // messages that left the queue while offline (expired, dropped by the length limit). Release them.
@@ -204,7 +302,8 @@ export class Outbound {
 
   /** The delivery behind `key` is settled; its id may be reused. */
   forgetPacketId(key: string): void {
-    const ids = this.conn.session?.outboundIds;
+    if (this.conn.session?.durable !== true) return;
+    const ids = this.conn.session.outboundIds;
     if (ids !== undefined) delete ids[key];
   }
 

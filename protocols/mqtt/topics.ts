@@ -10,11 +10,35 @@ export const MQTT_TOPIC_LENGTH_MAX_BYTES = 65_535;
 /** Most levels we accept in a topic filter; bounds matcher recursion. */
 export const MQTT_TOPIC_LEVELS_MAX = 128;
 
-/** Swaps `/` and `.` (its own inverse). */
+const SEPARATORS_RE = /[./]/g;
+const swapOne = (ch: string): string => (ch === '/' ? '.' : '/');
+
+/**
+ * Swaps `/` and `.` (its own inverse). On every publish and delivery, so the usual case (only one of the two
+ * present) is one native replaceAll; measured: a regex with a callback cost 7% of a QoS 0 run.
+ */
 function swapSeparators(s: string): string {
-  let out = '';
-  for (const ch of s) out += ch === '/' ? '.' : ch === '.' ? '/' : ch;
+  const known = swapped.get(s);
+  if (known !== undefined) return known;
+  const out = swapUncached(s);
+  if (swapped.size >= SWAP_CACHE_MAX) swapped.clear();
+  // The swap is its own inverse: one entry serves both directions.
+  swapped.set(s, out);
+  swapped.set(out, s);
   return out;
+}
+
+/** Topics and routing keys already translated (a steady stream repeats a few topics: no string built per message). */
+const swapped = new Map<string, string>();
+/** Entries of the translation cache (cleared when full: a bound, not an LRU). */
+export const SWAP_CACHE_MAX = 8192;
+
+function swapUncached(s: string): string {
+  const dot = s.indexOf('.');
+  const slash = s.indexOf('/');
+  if (dot === -1) return slash === -1 ? s : s.replaceAll('/', '.');
+  if (slash === -1) return s.replaceAll('.', '/');
+  return s.replace(SEPARATORS_RE, swapOne);
 }
 
 export function topicToRoutingKey(topic: string): string {
@@ -40,9 +64,15 @@ export function hasInvalidChars(s: string): boolean {
 
 /** A topic name in PUBLISH: non-empty, no wildcards [MQTT-3.3.2-2], [MQTT-4.7.3-1]. */
 export function isValidTopicName(topic: string): boolean {
-  if (topic.length === 0 || Buffer.byteLength(topic) > MQTT_TOPIC_LENGTH_MAX_BYTES) return false;
-  if (hasInvalidChars(topic)) return false;
-  return !topic.includes('+') && !topic.includes('#');
+  if (topic.length === 0) return false;
+  // A UTF-16 unit is at most 3 UTF-8 bytes: only long topics need the byte count.
+  if (topic.length > MQTT_TOPIC_LENGTH_MAX_BYTES / 3 && Buffer.byteLength(topic) > MQTT_TOPIC_LENGTH_MAX_BYTES) return false;
+  // One pass on every PUBLISH: U+0000, U+FFFD (see hasInvalidChars), `+` and `#`.
+  for (let i = 0; i < topic.length; i++) {
+    const c = topic.charCodeAt(i);
+    if (c === 0 || c === 0xfffd || c === 0x2b || c === 0x23) return false;
+  }
+  return true;
 }
 
 /** A topic filter: `#` only last and alone in its level, `+` alone in its level [MQTT-4.7.1-2], [MQTT-4.7.1-3]. */

@@ -4,6 +4,7 @@ import {
   isValidTopicName,
   parseSharedFilter,
   routingKeyToTopic,
+  SWAP_CACHE_MAX,
   topicMatches,
   topicToRoutingKey,
 } from '../../protocols/mqtt/topics';
@@ -13,7 +14,16 @@ describe('mqtt topics', () => {
     expect(topicToRoutingKey('sensors/kitchen')).toBe('sensors.kitchen');
     expect(topicToRoutingKey('a.b/c')).toBe('a/b.c');
     expect(routingKeyToTopic('a/b.c')).toBe('a.b/c');
-    for (const t of ['x', 'a//b', '/lead', 'trail/', 'v1.2/x.y']) expect(routingKeyToTopic(topicToRoutingKey(t))).toBe(t);
+    for (const t of ['x', 'a//b', '/lead', 'trail/', 'v1.2/x.y', 'only.dots.', '.', '/', './.', 'ü/€.x']) expect(routingKeyToTopic(topicToRoutingKey(t))).toBe(t);
+    expect(topicToRoutingKey('a.b.c')).toBe('a/b/c');
+    expect(topicToRoutingKey('plain')).toBe('plain');
+    expect(topicToRoutingKey('./.')).toBe('/./');
+    // Past the translation cache's bound (it is cleared, not trusted blindly), every answer stays right.
+    for (let i = 0; i < SWAP_CACHE_MAX + 100; i++) {
+      const t = `t/${i}.x/${i}`;
+      expect(topicToRoutingKey(t)).toBe(`t.${i}/x.${i}`);
+      expect(routingKeyToTopic(topicToRoutingKey(t))).toBe(t);
+    }
   });
 
   test('filters: + → *, # stays, dots escaped', () => {
@@ -28,6 +38,11 @@ describe('mqtt topics', () => {
     expect(isValidTopicName('a/#')).toBe(false);
     expect(isValidTopicName('')).toBe(false);
     expect(isValidTopicName('a\u0000b')).toBe(false);
+    expect(isValidTopicName('a\uFFFDb')).toBe(false);
+    expect(isValidTopicName('x'.repeat(65_535))).toBe(true);
+    expect(isValidTopicName('x'.repeat(65_536))).toBe(false);
+    expect(isValidTopicName('€'.repeat(21_845))).toBe(true); // 65,535 bytes
+    expect(isValidTopicName('€'.repeat(21_846))).toBe(false); // 65,538 bytes
     expect(isValidTopicFilter('a/+/#')).toBe(true);
     expect(isValidTopicFilter('#')).toBe(true);
     expect(isValidTopicFilter('a/#/b')).toBe(false);

@@ -9,15 +9,15 @@ import type { MqttConnection } from '../connection';
 import { isValidUtf8, mqttToMessage, TOPIC_EXCHANGE, type PublishInput } from '../convert';
 import { MqttProtocolError } from '../errors';
 import type { MqttHub } from '../hub';
+import { encodePubackSuccess } from '../fast-codec';
 import { pubackReason, RC, reasonForError } from '../reason';
 import { isValidTopicName } from '../topics';
 
 /** Retains (when asked) and routes; the returned settled covers both the retained write and the queues. */
 export function routeAndRetain(hub: MqttHub, clientId: string, input: PublishInput): PublishResult {
   const now = Date.now();
-  const retained = input.retain
-    ? hub.retained.set({ topic: input.topic, payload: input.payload, qos: input.qos, properties: input.properties ?? {}, storedAtMs: now })
-    : Promise.resolve();
+  if (!input.retain) return hub.publish(mqttToMessage(input, clientId, now));
+  const retained = hub.retained.set({ topic: input.topic, payload: input.payload, qos: input.qos, properties: input.properties ?? {}, storedAtMs: now });
   const result = hub.publish(mqttToMessage(input, clientId, now));
   return { routed: result.routed, settled: Promise.all([retained, result.settled]).then(() => undefined) };
 }
@@ -111,20 +111,25 @@ export function handlePublish(conn: MqttConnection, packet: IPublishPacket): voi
       return;
     }
   }
-  if (packet.qos > 0) conn.inboundPending += 1;
+  if (packet.qos === 0) {
+    conn.trackQos0Publish(result.settled);
+    return;
+  }
+  conn.inboundPending += 1;
   if (packet.qos === 2) conn.inboundQos2Unsettled.add(id);
-  conn.trackPublish(result.settled, packet.qos, (err) => {
-    if (packet.qos > 0) conn.inboundPending -= 1;
+  conn.trackPublish(result.settled, (err) => {
+    conn.inboundPending -= 1;
     if (err !== null) {
       conn.inboundQos2Unsettled.delete(id);
       conn.log.warn({ err, topic }, 'publish not settled');
-      if (packet.qos > 0) refuse(conn, packet, reasonForError(isBrokerError(err) ? err.code : undefined));
+      refuse(conn, packet, reasonForError(isBrokerError(err) ? err.code : undefined));
       return;
     }
     // v5: tell the publisher nobody received it (v5 §3.4.2.1: 0x10 No matching subscribers).
     const reasonCode = conn.protocolVersion === 5 && result.routed === 0 && !sysTopic ? RC.NO_MATCHING_SUBSCRIBERS : RC.SUCCESS;
     if (packet.qos === 1) {
-      conn.send({ cmd: 'puback', messageId: id, reasonCode });
+      if (reasonCode === RC.SUCCESS) conn.writeBuffer(encodePubackSuccess(id));
+      else conn.send({ cmd: 'puback', messageId: id, reasonCode });
       return;
     }
     if (packet.qos === 2) {

@@ -77,10 +77,12 @@ export async function handleSubscribe(conn: MqttConnection, packet: ISubscribePa
         const handle = await declareMqttQueue(conn.hub, queue, true, false, conn.owner);
         await conn.hub.vhost.bindQueue(queue, exchangeForFilter(shared.filter), filterToBindingKey(shared.filter), {}, conn.owner);
         session.subscriptions[filter] = opts;
+        conn.out.subscriptionsChanged();
         conn.out.consume(handle, filter);
       } else {
         await conn.hub.vhost.bindQueue(session.queue, exchangeForFilter(filter), filterToBindingKey(filter), {}, conn.owner);
         session.subscriptions[filter] = opts;
+        conn.out.subscriptionsChanged();
         // [MQTT-3.3.1-9/10/11] Retain Handling 0: always, 1: only for a new subscription, 2: never. Shared
         // subscriptions get no retained messages.
         if (opts.rh === 0 || (opts.rh === 1 && !existed)) replay.push(filter);

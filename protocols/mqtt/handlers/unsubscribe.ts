@@ -19,6 +19,7 @@ export async function handleUnsubscribe(conn: MqttConnection, packet: IUnsubscri
       continue;
     }
     delete session.subscriptions[filter];
+    conn.out.subscriptionsChanged();
     const shared = parseSharedFilter(filter);
     try {
       if (shared !== null && shared !== 'invalid') {

@@ -1,0 +1,87 @@
+/**
+ * Behaviour behind the per-message fast paths: a message converted once and shared by every subscriber of a
+ * fan-out (each still gets its own v5 properties and packet ids), subscription matches remembered per topic
+ * until SUBSCRIBE/UNSUBSCRIBE change them, and clean-session packet ids that are not recorded in the session.
+ */
+import type { IPublishPacket } from 'mqtt-packet';
+import { startBroker, type InProcessBroker } from '../helpers/broker';
+import { closeAllClients, Collector, connectClient } from './helpers';
+
+let b: InProcessBroker;
+let url: string;
+
+beforeAll(async () => {
+  b = await startBroker();
+  url = `mqtt://127.0.0.1:${b.ports.mqtt}`;
+});
+afterEach(closeAllClients);
+afterAll(async () => b.stop());
+
+describe('mqtt per-message fast paths', () => {
+  test('fan-out: v3.1.1 and v5 subscribers of one message each get their own QoS, ids and properties', async () => {
+    const { client: v5a } = await connectClient(url, { clientId: 'fan-v5a', protocolVersion: 5 });
+    const { client: v5b } = await connectClient(url, { clientId: 'fan-v5b', protocolVersion: 5 });
+    const { client: v4q0 } = await connectClient(url, { clientId: 'fan-v4q0', protocolVersion: 4 });
+    const { client: v4q1 } = await connectClient(url, { clientId: 'fan-v4q1', protocolVersion: 4 });
+    const cols = [new Collector(v5a), new Collector(v5b), new Collector(v4q0), new Collector(v4q1)];
+    await v5a.subscribeAsync('fan/+', { qos: 1, properties: { subscriptionIdentifier: 7 } });
+    await v5b.subscribeAsync('fan/x', { qos: 0, properties: { subscriptionIdentifier: 9 } });
+    await v4q0.subscribeAsync('fan/x', { qos: 0 });
+    await v4q1.subscribeAsync('fan/#', { qos: 1 });
+    const { client: pub } = await connectClient(url, { clientId: 'fan-pub', protocolVersion: 4 });
+    for (let i = 0; i < 3; i++) await pub.publishAsync('fan/x', `m${i}`, { qos: 1 });
+    const got = await Promise.all(cols.map((c) => c.waitFor(3)));
+    for (const msgs of got) expect(msgs.map((m) => m.payload.toString())).toEqual(['m0', 'm1', 'm2']);
+    const [a, bb, c0, c1] = got.map((msgs) => msgs.map((m) => m.packet));
+    expect(a.map((p) => [p.qos, p.properties?.subscriptionIdentifier])).toEqual([[1, 7], [1, 7], [1, 7]]);
+    expect(bb.map((p) => [p.qos, p.properties?.subscriptionIdentifier])).toEqual([[0, 9], [0, 9], [0, 9]]);
+    expect(c0.every((p: IPublishPacket) => p.qos === 0 && p.properties === undefined)).toBe(true);
+    expect(c1.every((p: IPublishPacket) => p.qos === 1 && typeof p.messageId === 'number')).toBe(true);
+  });
+
+  test('v5 user properties reach every subscriber of a fan-out unchanged (the shared conversion is not mutated)', async () => {
+    const { client: s1 } = await connectClient(url, { clientId: 'up-1', protocolVersion: 5 });
+    const { client: s2 } = await connectClient(url, { clientId: 'up-2', protocolVersion: 5 });
+    const c1 = new Collector(s1);
+    const c2 = new Collector(s2);
+    await s1.subscribeAsync('up/x', { qos: 0, properties: { subscriptionIdentifier: 1 } });
+    await s2.subscribeAsync('up/x', { qos: 0 });
+    const { client: pub } = await connectClient(url, { clientId: 'up-pub', protocolVersion: 5 });
+    await pub.publishAsync('up/x', 'p', { qos: 1, properties: { userProperties: { k: 'v' }, contentType: 'text/plain' } });
+    const [[m1], [m2]] = await Promise.all([c1.waitFor(1), c2.waitFor(1)]);
+    expect(m1.packet.properties).toEqual({ userProperties: { k: 'v' }, contentType: 'text/plain', subscriptionIdentifier: 1 });
+    expect(m2.packet.properties).toEqual({ userProperties: { k: 'v' }, contentType: 'text/plain' });
+  });
+
+  test('[MQTT-3.8.4-3] re-subscribing with another QoS and unsubscribing take effect on the next message', async () => {
+    const { client: sub } = await connectClient(url, { clientId: 'memo-sub' });
+    const col = new Collector(sub);
+    await sub.subscribeAsync('memo/x', { qos: 1 });
+    await sub.subscribeAsync('memo/#', { qos: 1 });
+    const { client: pub } = await connectClient(url, { clientId: 'memo-pub' });
+    await pub.publishAsync('memo/x', 'a', { qos: 1 });
+    await col.waitFor(1);
+    // Both filters now QoS 0: the remembered match for memo/x must not keep QoS 1.
+    await sub.subscribeAsync('memo/x', { qos: 0 });
+    await sub.subscribeAsync('memo/#', { qos: 0 });
+    await pub.publishAsync('memo/x', 'b', { qos: 1 });
+    await col.waitFor(2);
+    await sub.unsubscribeAsync('memo/x');
+    await sub.subscribeAsync('memo/#', { qos: 1 });
+    await pub.publishAsync('memo/x', 'c', { qos: 1 });
+    const got = await col.waitFor(3);
+    expect(got.map((m) => [m.payload.toString(), m.packet.qos])).toEqual([['a', 1], ['b', 0], ['c', 1]]);
+  });
+
+  test('a clean session delivers QoS 1 without recording packet ids in the session', async () => {
+    const { client: sub } = await connectClient(url, { clientId: 'clean-ids', clean: true });
+    const col = new Collector(sub);
+    await sub.subscribeAsync('ids/x', { qos: 1 });
+    const { client: pub } = await connectClient(url, { clientId: 'clean-ids-pub' });
+    for (let i = 0; i < 20; i++) await pub.publishAsync('ids/x', `m${i}`, { qos: 1 });
+    const got = await col.waitFor(20);
+    const ids = got.map((m) => m.packet.messageId);
+    expect(new Set(ids).size).toBe(20);
+    expect(ids.every((id) => typeof id === 'number' && id > 0)).toBe(true);
+  });
+});
