@@ -107,13 +107,19 @@ export function encodeMessageMeta(msg: Message): Buffer {
   return buf;
 }
 
+/**
+ * A message routed to many queues is encoded once: the metadata blob is remembered per message object (messages
+ * are not changed after routing; dead-lettering makes a new one).
+ */
+const META_BY_MESSAGE = new WeakMap<Message, { meta: Buffer; key: Buffer | null }>();
+
 export function encodeMessageRecord(msg: Message): AppendRecord {
-  return {
-    timestamp: msg.receivedAtMs,
-    key: msg.routingKey.length > 0 ? Buffer.from(msg.routingKey, 'utf8') : null,
-    headers: encodeMessageMeta(msg),
-    value: msg.body,
-  };
+  let enc = META_BY_MESSAGE.get(msg);
+  if (enc === undefined) {
+    enc = { meta: encodeMessageMeta(msg), key: msg.routingKey.length > 0 ? Buffer.from(msg.routingKey, 'utf8') : null };
+    META_BY_MESSAGE.set(msg, enc);
+  }
+  return { timestamp: msg.receivedAtMs, key: enc.key, headers: enc.meta, value: msg.body };
 }
 
 function corrupt(what: string): BrokerError {

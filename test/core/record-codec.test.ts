@@ -25,6 +25,16 @@ describe('record codec', () => {
     expect(back).toEqual(msg);
   });
 
+  it('encodes a message routed to many queues once', () => {
+    const m: Message = { exchange: 'amq.topic', routingKey: 'a.b', properties: { headers: { x: 1 } }, body: Buffer.from('v') };
+    const a = encodeMessageRecord(m);
+    const b = encodeMessageRecord(m);
+    expect(b.headers).toBe(a.headers);
+    expect(b.key).toBe(a.key);
+    expect(a).not.toBe(b); // each queue stamps its own timestamp on its record
+    expect(decodeMessageRecord(stored(b))).toMatchObject({ routingKey: 'a.b', properties: { headers: { x: 1 } } });
+  });
+
   it('shares the metadata blob of property-less messages per exchange', () => {
     const m = (): Message => ({ exchange: 'ex', routingKey: 'k', properties: {}, body: Buffer.alloc(1) });
     expect(encodeMessageRecord(m()).headers).toBe(encodeMessageRecord(m()).headers);
