@@ -55,11 +55,6 @@ export const KNOWN_MQTT_DIFFERENCES: Record<string, KnownDifference> = {
     ours: {"pingFirst":"closed","secondConnectV4":"closed","secondConnectV5":{"disconnect":130,"then":"closed"}},
     theirs: {"pingFirst":"closed","secondConnectV4":"closed","secondConnectV5":"closed"},
   },
-  "unsupported protocol level or name/level mismatch → CONNACK 0x01 and close [MQTT-3.1.2-2]": {
-    reason: "Protocol name \"MQTT\" with level 3 (3.1 uses \"MQIsdp\"): Mosquitto refuses with CONNACK 0x01, polymq ACCEPTS it (CONNACK 0) — reference is right, polymq should refuse.",
-    ours: {"level3WithMqttName":{"connack":0,"then":"open"},"level6":{"connack":1,"then":"closed"}},
-    theirs: {"level3WithMqttName":{"connack":1,"then":"closed"},"level6":{"connack":1,"then":"closed"}},
-  },
   "malformed fixed headers: SUBSCRIBE flags, empty SUBSCRIBE, QoS 3 PUBLISH → close [MQTT-3.8.1-1, MQTT-3.8.3-3, MQTT-3.3.1-4]": {
     reason: "v5 SUBSCRIBE without any filter: polymq sends DISCONNECT 0x82 Protocol Error (what MQTT 5 §3.8.3 names), Mosquitto 0x81 Malformed Packet; both close. Everything else identical.",
     ours: {"v4 subscribeFlags":"closed","v4 subscribeEmpty":"closed","v4 publishQos3":"closed","v5 subscribeFlags":{"disconnect":129,"then":"closed"},"v5 subscribeEmpty":{"disconnect":130,"then":"closed"},"v5 publishQos3":{"disconnect":129,"then":"closed"}},

@@ -23,7 +23,7 @@ export function publishTopicIsUtf8(frame: Buffer): boolean {
   }
 }
 
-/** A CONNECT whose protocol level is none of 3 (3.1), 4 (3.1.1), 5 (5.0). */
+/** A CONNECT whose protocol level is none of 3 (3.1), 4 (3.1.1), 5 (5.0), or does not go with its protocol name. */
 export function unsupportedProtocolLevel(frame: Buffer): boolean {
   if (frame[0] >> 4 !== 1) return false;
   let i = 1;
@@ -34,5 +34,10 @@ export function unsupportedProtocolLevel(frame: Buffer): boolean {
   const levelAt = i + 2 + nameLen;
   if (levelAt >= frame.length) return false;
   const level = frame[levelAt] & 0x7f; // bridges set bit 7
-  return level !== 3 && level !== 4 && level !== 5;
+  // The name must go with the level: "MQIsdp" is MQTT 3.1 (level 3), "MQTT" is 3.1.1 and 5.0 (levels 4, 5);
+  // Mosquitto refuses a mismatch with 0x01 too.
+  const name = frame.toString('latin1', i + 2, levelAt);
+  if (name === 'MQIsdp') return level !== 3;
+  if (name === 'MQTT') return level !== 4 && level !== 5;
+  return level !== 3 && level !== 4 && level !== 5; // other names: the parser decides
 }
