@@ -12,7 +12,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import type { JournalMode } from '../storage/sqlite-pragmas';
-import { SqliteLogStore, type SegmentWriterMode } from '../storage/sqlite-store';
+import { SqliteLogStore, type SegmentWriterMode, type SqliteStoreOptions } from '../storage/sqlite-store';
 import type { AppendRecord, LogHandle, StoreOptions } from '../storage/types';
 
 export interface BenchResult {
@@ -30,8 +30,12 @@ const LAG_RECORDS = 10_000_000;
 const LAG_RECORD_BYTES = 100;
 const ROUNDS_IN_FLIGHT = 4;
 
-function options(dataDir: string, synchronous: 'full' | 'normal'): StoreOptions {
+/** POLYMQ_BENCH_CHECKPOINTER=thread|writer picks where WAL checkpoints run (default: the store's default). */
+const CHECKPOINTER = process.env.POLYMQ_BENCH_CHECKPOINTER === 'thread' ? 'thread' : process.env.POLYMQ_BENCH_CHECKPOINTER === 'writer' ? 'writer' : undefined;
+
+function options(dataDir: string, synchronous: 'full' | 'normal'): SqliteStoreOptions {
   return {
+    ...(CHECKPOINTER === undefined ? {} : { checkpointer: CHECKPOINTER }),
     dataDir,
     synchronous,
     segmentSizeMaxBytes: 256 * 1024 * 1024,

@@ -64,7 +64,48 @@ export interface WriterData {
   synchronous: 'full' | 'normal';
   checkpointWalBytes: number;
   commitOverheadBytes: number;
+  /**
+   * 'thread': PASSIVE checkpoints run on a checkpointer thread with its own connection, so a commit never waits
+   * for one (wal-checkpointer-worker.ts). 'writer': the writer runs them between commits.
+   */
+  checkpointer: CheckpointerMode;
+  /**
+   * WAL file size past which the writer stops relying on the checkpointer and checkpoints (RESTART) itself,
+   * waiting for it: the WAL cannot grow without bound when the checkpointer falls behind or never catches up.
+   */
+  walBytesMax: number;
 }
+
+export type CheckpointerMode = 'thread' | 'writer';
+
+/** Writer → checkpointer: checkpoint (PASSIVE) this segment's WAL. At most one is outstanding (CK_BUSY). */
+export interface CheckpointReq {
+  t: 'checkpoint';
+  seq: number;
+  file: string;
+}
+
+/** Writer → checkpointer: close the connection to this segment (it is being sealed, or the store closes). */
+export interface DropReq {
+  t: 'drop';
+  seq: number;
+}
+
+export type ToCheckpointer = CheckpointReq | DropReq;
+
+export interface CheckpointerData {
+  port: MessagePort;
+  /** Int32Array view: [CK_BUSY] 1 while a checkpoint request is outstanding, [CK_DROPS] drops done (counter). */
+  ctl: SharedArrayBuffer;
+}
+
+export const CK_BUSY = 0;
+export const CK_DROPS = 1;
+/** Checkpoints done by the checkpointer thread (counter; tests and the bench read it). */
+export const CK_DONE = 2;
+/** Frames in the WAL (since it last restarted) that the checkpointer's last pass saw. */
+export const CK_LOG_FRAMES = 3;
+export const CK_SLOTS = 4;
 
 export const CTL_DONE_ID = 0;
 export const CTL_HOOK_GATE = 1;

@@ -5,9 +5,18 @@
  * shared -shm). Commits waiting in the port while one is being written are merged into one transaction: group
  * commit happens here without any timer.
  */
-import { receiveMessageOnPort, workerData, type MessagePort } from 'node:worker_threads';
+import path from 'node:path';
+import { MessageChannel, receiveMessageOnPort, Worker, workerData, type MessagePort } from 'node:worker_threads';
 import { Segment, SegmentPool, sqliteCode } from './segment';
+import { SEGMENT_PAGE_SIZE_BYTES } from './sqlite-pragmas';
 import {
+  CK_BUSY,
+  CK_DONE,
+  CK_DROPS,
+  CK_LOG_FRAMES,
+  CK_SLOTS,
+  type CheckpointerData,
+  type ToCheckpointer,
   CTL_DONE_ID,
   CTL_HOOK_GATE,
   ROW_FIELDS,
@@ -27,6 +36,99 @@ const open = new Map<number, Segment>();
 let walBytes = 0;
 /** Commits of this epoch (and older) are refused: an earlier commit of it failed. */
 let failedEpoch = -1;
+
+/** Longest the writer waits for the checkpointer (to finish a pass, or to drop a segment); then it goes on alone. */
+export const CHECKPOINTER_WAIT_MS_MAX = 10_000;
+
+/**
+ * The checkpointer thread (wal-checkpointer-worker.ts), when data.checkpointer is 'thread'. Shared control words
+ * instead of messages for its answers: the writer polls "is a checkpoint outstanding" after every commit for free,
+ * and waits synchronously (Atomics.wait) only when it must (sealing, close, WAL over its bound).
+ */
+class Checkpointer {
+  private readonly ctl = new Int32Array(new SharedArrayBuffer(CK_SLOTS * Int32Array.BYTES_PER_ELEMENT));
+  private readonly port: MessagePort;
+  private readonly worker: Worker;
+
+  constructor() {
+    const { port1, port2 } = new MessageChannel();
+    this.port = port1;
+    const ckData: CheckpointerData = { port: port2, ctl: this.ctl.buffer as SharedArrayBuffer };
+    this.worker = new Worker(path.join(__dirname, 'wal-checkpointer-worker.js'), { workerData: ckData, transferList: [port2] });
+    // A dead checkpointer only means longer WALs: the writer's own bound (walBytesMax) still holds.
+    this.worker.on('error', () => undefined);
+    this.worker.unref();
+    this.port.unref();
+  }
+
+  private passesSeen = 0;
+
+  /** True once per finished request (the checkpointer counts its passes in CK_DONE). */
+  takeFinishedPass(): boolean {
+    const done = Atomics.load(this.ctl, CK_DONE);
+    if (done === this.passesSeen) return false;
+    this.passesSeen = done;
+    return true;
+  }
+
+  /**
+   * Estimated bytes in the WAL since it last restarted: what the checkpointer's last pass saw plus what was written
+   * since. (The WAL file's size says nothing: it keeps its largest size up to journal_size_limit, on purpose — a
+   * WAL that grows past its end on every commit makes each fsync also write the file's metadata.)
+   */
+  walBytesEstimate(sinceRequest: number): number {
+    return Atomics.load(this.ctl, CK_LOG_FRAMES) * WAL_FRAME_BYTES + sinceRequest;
+  }
+
+  /** The WAL restarts at the next commit (it was fully copied): forget the last pass's size. */
+  restarting(): void {
+    Atomics.store(this.ctl, CK_LOG_FRAMES, 0);
+  }
+
+  get busy(): boolean {
+    return Atomics.load(this.ctl, CK_BUSY) !== 0;
+  }
+
+  request(seq: number, file: string): void {
+    Atomics.store(this.ctl, CK_BUSY, 1);
+    this.post({ t: 'checkpoint', seq, file });
+  }
+
+  /** Waits until no checkpoint is outstanding (or the deadline passed). */
+  idle(): void {
+    waitWhile(this.ctl, CK_BUSY, 1);
+  }
+
+  /** Closes the checkpointer's connection to `seq` and waits until it is closed: sealing locks the file exclusively. */
+  drop(seq: number): void {
+    const before = Atomics.load(this.ctl, CK_DROPS);
+    this.post({ t: 'drop', seq });
+    waitWhile(this.ctl, CK_DROPS, before);
+  }
+
+  async stop(): Promise<void> {
+    this.port.close();
+    await this.worker.terminate();
+  }
+
+  private post(m: ToCheckpointer): void {
+    this.port.postMessage(m);
+  }
+}
+
+/** A WAL frame: a 24-byte header and a page. */
+const WAL_FRAME_BYTES = 24 + SEGMENT_PAGE_SIZE_BYTES;
+
+function waitWhile(words: Int32Array, slot: number, value: number): void {
+  const deadline = Date.now() + CHECKPOINTER_WAIT_MS_MAX;
+  while (Atomics.load(words, slot) === value) {
+    const left = deadline - Date.now();
+    if (left <= 0) return;
+    Atomics.wait(words, slot, value, left);
+  }
+}
+
+const checkpointer = data.checkpointer === 'thread' ? new Checkpointer() : null;
 
 function send(msg: FromWriter): void {
   port.postMessage(msg);
@@ -89,20 +191,70 @@ function commitGroup(group: readonly CommitMsg[]): void {
     answer(first.id, last.id, toError(err));
     return;
   }
-  if (walBytes >= data.checkpointWalBytes) {
+  if (walBytes >= data.checkpointWalBytes) checkpointAfterCommit(first.seq, first.file);
+}
+
+function checkpointAfterCommit(seq: number, file: string): void {
+  const seg = open.get(seq);
+  if (seg === undefined) return;
+  if (checkpointer === null) {
     walBytes = 0;
     // A failed checkpoint leaves the WAL longer, nothing lost: the next one retries.
     try {
-      open.get(first.seq)?.checkpoint('PASSIVE');
+      seg.checkpoint('PASSIVE');
     } catch {
       walBytes = data.checkpointWalBytes;
     }
+    return;
+  }
+  const walNow = checkpointer.walBytesEstimate(walBytes);
+  if (checkpointer.busy) {
+    if (walNow > data.walBytesMax) restartWal(seg);
+    return;
+  }
+  // Only once the WAL has grown to half its bound: each copy here costs this thread an fsync, the passes do not.
+  if (checkpointer.takeFinishedPass() && walNow > data.walBytesMax / 2) {
+    // The checkpointer copied the bulk while commits went on; what arrived during its last pass is small. Copying
+    // that here, between commits, leaves the WAL fully copied, so SQLite restarts it at the next commit (it never
+    // restarts while frames remain: the WAL would only grow).
+    try {
+      seg.checkpoint('PASSIVE');
+      checkpointer.restarting();
+    } catch {
+      // Busy (a reader): the bound below still holds.
+    }
+    return;
+  }
+  if (walBytes < data.checkpointWalBytes) return;
+  if (walNow > data.walBytesMax) {
+    restartWal(seg);
+    return;
+  }
+  walBytes = 0;
+  checkpointer.request(seq, file);
+}
+
+/**
+ * The WAL passed walBytesMax (the checkpointer fell behind, or a reader kept it from restarting): wait for the
+ * checkpointer's pass, then copy the rest and restart the WAL here. Rare; this is what keeps the WAL bounded.
+ */
+function restartWal(seg: Segment): void {
+  checkpointer?.idle();
+  checkpointer?.takeFinishedPass();
+  walBytes = 0;
+  try {
+    seg.checkpoint('RESTART');
+    checkpointer?.restarting();
+  } catch {
+    // Busy (a long reader): the next commit past the bound retries.
   }
 }
 
 function seal(seq: number): void {
   const seg = open.get(seq);
   open.delete(seq);
+  // The checkpointer lets go first: the sealed file is then locked exclusively by the main thread.
+  checkpointer?.drop(seq);
   let error: WriterError | null = null;
   try {
     seg?.checkpoint('TRUNCATE');
@@ -136,6 +288,7 @@ function handle(batch: readonly ToWriter[]): boolean {
       }
     }
     else {
+      for (const seq of open.keys()) checkpointer?.drop(seq);
       for (const seg of open.values()) {
         try {
           seg.checkpoint('TRUNCATE');
@@ -157,6 +310,9 @@ port.on('message', (first: ToWriter) => {
   // pile up, and are then written together.
   const batch: ToWriter[] = [first];
   for (let m = receiveMessageOnPort(port); m !== undefined; m = receiveMessageOnPort(port)) batch.push(m.message as ToWriter);
-  if (!handle(batch)) port.close();
+  if (!handle(batch)) {
+    port.close();
+    void checkpointer?.stop();
+  }
 });
 send({ t: 'ready' });

@@ -236,7 +236,7 @@ export class Segment {
   }
 
   /** WAL checkpoint; TRUNCATE also resets the WAL file to zero bytes. Nothing to do with a rollback journal. */
-  checkpoint(mode: 'PASSIVE' | 'TRUNCATE'): void {
+  checkpoint(mode: 'PASSIVE' | 'RESTART' | 'TRUNCATE'): void {
     // A closed connection left nothing in the WAL: closing checkpoints it.
     if (this.journal === 'wal' && this.conn !== null) this.db.pragma(`wal_checkpoint(${mode})`);
   }

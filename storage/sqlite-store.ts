@@ -25,7 +25,7 @@ import { compactSegment } from './compaction';
 import { isCorruptionError, Segment, SegmentPool, sqliteCode } from './segment';
 import { SqliteLog, type LogHost } from './sqlite-log';
 import { SegmentWriter } from './segment-writer';
-import { ROW_FIELDS, type WriterError } from './segment-writer-protocol';
+import { ROW_FIELDS, type CheckpointerMode, type WriterError } from './segment-writer-protocol';
 import { SEGMENT_PAGE_SIZE_BYTES, SIDE_FILE_SUFFIXES, type JournalMode, type LockingMode } from './sqlite-pragmas';
 import type { AppendRecord, LogHandle, LogStore, StoreOptions, StoreStats } from './types';
 
@@ -46,7 +46,27 @@ export interface SqliteStoreOptions extends StoreOptions {
    * journal ('persist') always writes on the main thread.
    */
   writer?: SegmentWriterMode;
+  /**
+   * With the worker writer: 'writer' (default) runs the WAL checkpoints on the writer thread between commits;
+   * 'thread' runs them on their own thread and connection (PASSIVE, so a commit never waits for a lock), with the
+   * writer copying only the small rest that lets the WAL restart. 'thread' measured no better on this machine: the
+   * checkpoint's writes and database fsync compete with the commit's WAL fsync for the disk whichever thread
+   * issues them (docs-draft/storage-bench.md).
+   */
+  checkpointer?: CheckpointerMode;
+  /** WAL bytes between checkpoints of the active segment (default CHECKPOINT_WAL_BYTES; worker writer only). */
+  checkpointWalBytes?: number;
+  /** Bound on the active segment's WAL file (default WAL_BYTES_MAX; worker writer only). */
+  walBytesMax?: number;
 }
+
+/** See SqliteStoreOptions.checkpointer and docs-draft/storage-bench.md for the measurements behind it. */
+export const DEFAULT_CHECKPOINTER: CheckpointerMode = 'writer';
+/**
+ * WAL file size of the active segment past which the writer checkpoints (RESTART) itself, waiting for the
+ * checkpointer thread and readers: the bound on WAL growth when the checkpointer cannot keep up.
+ */
+export const WAL_BYTES_MAX = 64 * 1024 * 1024;
 
 export type SegmentWriterMode = 'worker' | 'main';
 /** See SqliteStoreOptions.writer and docs-draft/storage-bench.md for the measurements behind it. */
@@ -576,8 +596,10 @@ export class SqliteLogStore implements LogStore, LogHost {
     const writer = new SegmentWriter(
       {
         synchronous: this.opts.synchronous,
-        checkpointWalBytes: CHECKPOINT_WAL_BYTES,
+        checkpointWalBytes: this.opts.checkpointWalBytes ?? CHECKPOINT_WAL_BYTES,
         commitOverheadBytes: COMMIT_OVERHEAD_PAGES * SEGMENT_PAGE_SIZE_BYTES,
+        checkpointer: this.opts.checkpointer ?? DEFAULT_CHECKPOINTER,
+        walBytesMax: this.opts.walBytesMax ?? WAL_BYTES_MAX,
       },
       WRITER_IN_FLIGHT_COMMITS_MAX * this.opts.groupCommitBytesMax,
       {
