@@ -2,10 +2,22 @@
 import { REPLY } from '../constants';
 import { AmqpError } from '../errors';
 import type { HandlerTable } from '../dispatcher';
+import type { AmqpChannel } from '../channel';
 import type { HeaderTable } from '../../../src/core/message';
 import { authorize, checkNotDefaultExchange, exchangeName } from './names';
 
 const BUILTIN_TYPES = new Set(['direct', 'fanout', 'topic', 'headers']);
+
+/** The two ends of an exchange-to-exchange binding, checked as RabbitMQ does for bind and unbind alike. */
+function bindingEnds(ch: AmqpChannel, args: { destination: string; source: string }): { dest: string; src: string } {
+  const dest = exchangeName(args.destination);
+  const src = exchangeName(args.source);
+  checkNotDefaultExchange(dest);
+  checkNotDefaultExchange(src);
+  authorize(ch, dest, 'write');
+  authorize(ch, src, 'read');
+  return { dest, src };
+}
 
 export const exchangeHandlers: HandlerTable = {
   'exchange.declare': async (ch, args) => {
@@ -46,22 +58,12 @@ export const exchangeHandlers: HandlerTable = {
     if (!args.noWait) ch.send('exchange.delete-ok', {});
   },
   'exchange.bind': async (ch, args) => {
-    const dest = exchangeName(args.destination);
-    const src = exchangeName(args.source);
-    checkNotDefaultExchange(dest);
-    checkNotDefaultExchange(src);
-    authorize(ch, dest, 'write');
-    authorize(ch, src, 'read');
+    const { dest, src } = bindingEnds(ch, args);
     await ch.vhost.bindExchange(dest, src, args.routingKey, (args.arguments ?? {}) as HeaderTable);
     if (!args.noWait) ch.send('exchange.bind-ok', {});
   },
   'exchange.unbind': async (ch, args) => {
-    const dest = exchangeName(args.destination);
-    const src = exchangeName(args.source);
-    checkNotDefaultExchange(dest);
-    checkNotDefaultExchange(src);
-    authorize(ch, dest, 'write');
-    authorize(ch, src, 'read');
+    const { dest, src } = bindingEnds(ch, args);
     await ch.vhost.unbindExchange(dest, src, args.routingKey, (args.arguments ?? {}) as HeaderTable);
     if (!args.noWait) ch.send('exchange.unbind-ok', {});
   },
