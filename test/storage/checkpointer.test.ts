@@ -2,11 +2,10 @@
  * WAL checkpoints on their own thread (wal-checkpointer-worker.ts): the WAL stays bounded, sealing and close stay
  * correct while passes run, and kill -9 amid passes loses nothing acknowledged.
  */
-import { fork } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { SqliteLogStore, type SqliteStoreOptions } from '../../storage/sqlite-store';
-import { CRASH_LOGS, valueFor } from './crash-child';
+import { expectAckedRecordsIntact, killAfterAcks } from './crash-harness';
 import { sqliteOptions } from './helpers';
 import { tempDir } from './log-store-suite';
 
@@ -95,34 +94,10 @@ describe('WAL checkpointer thread', () => {
   });
 
   test('checkpointer thread, kill -9 amid its passes: every acknowledged record is readable exactly once with its content', async () => {
-    const child = fork(path.join(__dirname, 'crash-child.js'), ['ack', dir, 'wal', 'worker', 'ckpt'], { stdio: 'ignore' });
-    const acked = new Map<string, number>(CRASH_LOGS.map((n) => [n, 0]));
-    let acks = 0;
     const killAfter = 300 + Math.floor(Math.random() * 900);
-    const exited = new Promise<void>((resolve) => child.on('exit', () => resolve()));
-    await new Promise<void>((resolve) => {
-      child.on('message', (m: { log?: string; from?: number; count?: number }) => {
-        if (m.log === undefined || m.from === undefined || m.count === undefined) return;
-        acked.set(m.log, Math.max(acked.get(m.log) ?? 0, m.from + m.count));
-        if (++acks === killAfter) {
-          child.kill('SIGKILL');
-          resolve();
-        }
-      });
-      child.on('exit', () => resolve());
-    });
-    await exited;
+    const { acked, acks } = await killAfterAcks(['ack', dir, 'wal', 'worker', 'ckpt'], killAfter);
     expect(acks).toBeGreaterThanOrEqual(killAfter);
     const store = await openStore();
-    for (const name of CRASH_LOGS) {
-      const log = store.log(name);
-      expect(log.nextOffset()).toBeGreaterThanOrEqual(acked.get(name) ?? 0);
-      const got = log.read(0, 1_000_000, 1 << 30);
-      expect(got.length).toBe(log.nextOffset());
-      got.forEach((r, i) => {
-        expect(r.offset).toBe(i);
-        expect(r.value.toString()).toBe(valueFor(name, i));
-      });
-    }
+    expectAckedRecordsIntact(store, acked);
   });
 });

@@ -4,7 +4,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { BrokerError } from '../../src/core/errors';
 import { SqliteLogStore, type SqliteStoreOptions } from '../../storage/sqlite-store';
-import { CRASH_LOGS, valueFor } from './crash-child';
+import { valueFor } from './crash-child';
+import { expectAckedRecordsIntact, killAfterAcks } from './crash-harness';
 import { openFdCount, sqliteOptions } from './helpers';
 import { rec, tempDir } from './log-store-suite';
 
@@ -265,35 +266,10 @@ describe('SqliteLogStore specifics', () => {
   });
 
   test.each(crashModes)('kill -9 at a random moment (%s, writer %s): every acknowledged record is readable exactly once with its content', async (journal, writer) => {
-    const child = fork(path.join(__dirname, 'crash-child.js'), ['ack', dir, journal, writer], { stdio: 'ignore' });
-    const acked = new Map<string, number>(CRASH_LOGS.map((n) => [n, 0]));
-    let acks = 0;
     const killAfter = 50 + Math.floor(Math.random() * 600);
-    const exited = new Promise<void>((resolve) => child.on('exit', () => resolve()));
-    await new Promise<void>((resolve) => {
-      child.on('message', (m: { log?: string; from?: number; count?: number }) => {
-        if (m.log === undefined || m.from === undefined || m.count === undefined) return;
-        acked.set(m.log, Math.max(acked.get(m.log) ?? 0, m.from + m.count));
-        if (++acks === killAfter) {
-          child.kill('SIGKILL');
-          resolve();
-        }
-      });
-      child.on('exit', () => resolve());
-    });
-    await exited;
+    const { acked, acks } = await killAfterAcks(['ack', dir, journal, writer], killAfter);
     expect(acks).toBeGreaterThanOrEqual(killAfter);
     const store = await openStore({ segmentJournalMode: journal });
-    for (const name of CRASH_LOGS) {
-      const log = store.log(name);
-      const ackedEnd = acked.get(name) ?? 0;
-      expect(log.nextOffset()).toBeGreaterThanOrEqual(ackedEnd);
-      const got = log.read(0, 1_000_000, 1 << 30);
-      expect(got.length).toBe(log.nextOffset());
-      got.forEach((r, i) => {
-        expect(r.offset).toBe(i);
-        expect(r.value.toString()).toBe(valueFor(name, i));
-      });
-    }
+    expectAckedRecordsIntact(store, acked);
   });
 });
