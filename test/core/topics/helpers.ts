@@ -7,6 +7,9 @@ import { rootLogger } from '../../../src/core/logger';
 import { TopicRegistryImpl } from '../../../src/core/topics/topic-registry';
 import type { TopicLimits } from '../../../src/core/topics/topic-limits';
 import { FakeClock as SharedFakeClock } from '../../helpers/fake-clock';
+import path from 'node:path';
+import { SqliteLogStore } from '../../../storage/sqlite-store';
+import { SqliteMetaStore } from '../../../storage/sqlite-meta-store';
 
 /** Starts at the real time: storage applies age retention with its own clock. */
 export class FakeClock extends SharedFakeClock {
@@ -58,4 +61,18 @@ export async function expectCode(p: Promise<unknown> | (() => unknown), code: st
     return;
   }
   throw new Error(`expected ${code}, but it succeeded`);
+}
+
+/** Opens (or reopens) a SQLite log store and metadata store in `dir`, for restart tests. */
+export async function openSqliteStores(dir: string): Promise<{ store: SqliteLogStore; meta: SqliteMetaStore }> {
+  const store = new SqliteLogStore({
+    dataDir: path.join(dir, 'segments'),
+    synchronous: 'full',
+    segmentSizeMaxBytes: 1 << 20,
+    groupCommitDelayMaxMs: 2,
+    groupCommitBytesMax: 1 << 20,
+    quarantineCorrupt: false,
+  });
+  await store.open();
+  return { store, meta: SqliteMetaStore.open(path.join(dir, 'meta.sqlite'), 'full') };
 }

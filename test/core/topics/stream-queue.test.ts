@@ -1,14 +1,11 @@
 import fs from 'node:fs';
 import os from 'node:os';
-import path from 'node:path';
-import { SqliteLogStore } from '../../../storage/sqlite-store';
-import { SqliteMetaStore } from '../../../storage/sqlite-meta-store';
 import type { Message } from '../../../src/core/message';
 import { rootLogger } from '../../../src/core/logger';
 import type { ConsumerSpec, Delivery, QueueSpec } from '../../../src/core/types';
 import { StreamQueue } from '../../../src/core/topics/stream-queue';
 import { parseStreamOffset, retentionFromArguments } from '../../../src/core/topics/stream-args';
-import { expectCode, makeRegistry, until } from './helpers';
+import { expectCode, makeRegistry, until, openSqliteStores } from './helpers';
 import type { Fixture } from './helpers';
 
 // Silent: one test provokes an error log on purpose.
@@ -184,18 +181,7 @@ describe('StreamQueue', () => {
 
   test('a stream on SQLite survives a restart with its messages and retention', async () => {
     const dir = fs.mkdtempSync(os.tmpdir() + '/polymq-');
-    const open = async (): Promise<{ store: SqliteLogStore; meta: SqliteMetaStore }> => {
-      const store = new SqliteLogStore({
-        dataDir: path.join(dir, 'segments'),
-        synchronous: 'full',
-        segmentSizeMaxBytes: 1 << 20,
-        groupCommitDelayMaxMs: 2,
-        groupCommitBytesMax: 1 << 20,
-        quarantineCorrupt: false,
-      });
-      await store.open();
-      return { store, meta: SqliteMetaStore.open(path.join(dir, 'meta.sqlite'), 'full') };
-    };
+    const open = (): ReturnType<typeof openSqliteStores> => openSqliteStores(dir);
     try {
       const first = await open();
       const a = makeRegistry(first);

@@ -1,11 +1,8 @@
 import fs from 'node:fs';
 import os from 'node:os';
-import path from 'node:path';
-import { SqliteLogStore } from '../../../storage/sqlite-store';
-import { SqliteMetaStore } from '../../../storage/sqlite-meta-store';
 import type { ProduceRecord } from '../../../src/core/types';
 import { partitionForKey } from '../../../src/core/topics/partitioner';
-import { expectCode, FakeClock, makeRegistry, until } from './helpers';
+import { expectCode, FakeClock, makeRegistry, until, openSqliteStores } from './helpers';
 
 function rec(value: string, key: string | null = null, extra: Partial<ProduceRecord> = {}): ProduceRecord {
   return { key: key === null ? null : Buffer.from(key), value: Buffer.from(value), headers: null, ...extra };
@@ -158,18 +155,7 @@ describe('TopicRegistryImpl', () => {
   test('recovery with SqliteLogStore + SqliteMetaStore: topics, records and committed offsets survive', async () => {
     const dir = fs.mkdtempSync(os.tmpdir() + '/polymq-');
     try {
-      const open = async (): Promise<{ store: SqliteLogStore; meta: SqliteMetaStore }> => {
-        const store = new SqliteLogStore({
-          dataDir: path.join(dir, 'segments'),
-          synchronous: 'full',
-          segmentSizeMaxBytes: 1 << 20,
-          groupCommitDelayMaxMs: 2,
-          groupCommitBytesMax: 1 << 20,
-          quarantineCorrupt: false,
-        });
-        await store.open();
-        return { store, meta: SqliteMetaStore.open(path.join(dir, 'meta.sqlite'), 'full') };
-      };
+      const open = (): ReturnType<typeof openSqliteStores> => openSqliteStores(dir);
       const first = await open();
       const a = makeRegistry({ ...first, vhost: 'prod' });
       await a.registry.recover();
