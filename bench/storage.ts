@@ -10,7 +10,7 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { type IntervalHistogram, monitorEventLoopDelay } from 'node:perf_hooks';
 import type { JournalMode } from '../storage/sqlite-pragmas';
 import { SqliteLogStore, type SegmentWriterMode, type SqliteStoreOptions } from '../storage/sqlite-store';
 import type { AppendRecord, LogHandle, StoreOptions } from '../storage/types';
@@ -74,6 +74,29 @@ function blockTimes(store: SqliteLogStore): number[] {
   return times;
 }
 
+/** Closes the store and turns one append run's counters into its figures. */
+async function finishRun(
+  store: SqliteLogStore,
+  loop: IntervalHistogram,
+  r: { appended: number; seconds: number; recordBytes: number; acks: number[]; blocks: number[] },
+): Promise<AppendRun> {
+  loop.disable();
+  const commits = store.stats().commits;
+  await store.close();
+  r.acks.sort((a, b) => a - b);
+  return {
+    recordsPerSec: r.appended / r.seconds,
+    mbPerSec: (r.appended * r.recordBytes) / r.seconds / 1e6,
+    commits,
+    loopMaxMs: loop.max / 1e6,
+    loopP99Ms: loop.percentile(99) / 1e6,
+    ackP50Ms: percentile(r.acks, 50),
+    ackP99Ms: percentile(r.acks, 99),
+    ackMaxMs: r.acks.at(-1) ?? NaN,
+    ...blockStats(r.blocks),
+  };
+}
+
 function blockStats(blocks: number[]): { blockP99Ms: number; blockMaxMs: number } {
   blocks.sort((a, b) => a - b);
   return { blockP99Ms: percentile(blocks, 99), blockMaxMs: blocks.at(-1) ?? NaN };
@@ -122,21 +145,7 @@ export async function appendRun(
   await Promise.all(inFlight);
   await store.flush();
   const seconds = Number(process.hrtime.bigint() - start) / 1e9;
-  loop.disable();
-  const commits = store.stats().commits;
-  await store.close();
-  acks.sort((a, b) => a - b);
-  return {
-    recordsPerSec: appended / seconds,
-    mbPerSec: (appended * recordBytes) / seconds / 1e6,
-    commits,
-    loopMaxMs: loop.max / 1e6,
-    loopP99Ms: loop.percentile(99) / 1e6,
-    ackP50Ms: percentile(acks, 50),
-    ackP99Ms: percentile(acks, 99),
-    ackMaxMs: acks.at(-1) ?? NaN,
-    ...blockStats(blocks),
-  };
+  return finishRun(store, loop, { appended, seconds: seconds, recordBytes, acks, blocks });
 }
 
 /**
@@ -175,21 +184,7 @@ export async function pacedRun(dir: string, writer: SegmentWriterMode, recordByt
   }
   await Promise.all(outstanding);
   const elapsed = (performance.now() - start) / 1000;
-  loop.disable();
-  const commits = store.stats().commits;
-  await store.close();
-  acks.sort((a, b) => a - b);
-  return {
-    recordsPerSec: appended / elapsed,
-    mbPerSec: (appended * recordBytes) / elapsed / 1e6,
-    commits,
-    loopMaxMs: loop.max / 1e6,
-    loopP99Ms: loop.percentile(99) / 1e6,
-    ackP50Ms: percentile(acks, 50),
-    ackP99Ms: percentile(acks, 99),
-    ackMaxMs: acks.at(-1) ?? NaN,
-    ...blockStats(blocks),
-  };
+  return finishRun(store, loop, { appended, seconds: elapsed, recordBytes, acks, blocks });
 }
 
 /** Reads every record of every log written by appendRun, 1,000 records per call. */
