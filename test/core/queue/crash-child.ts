@@ -8,6 +8,7 @@ import path from 'node:path';
 import { SqliteLogStore } from '../../../storage/sqlite-store';
 import { SqliteMetaStore } from '../../../storage/sqlite-meta-store';
 import { makeQueue, msg } from './helpers';
+import { sqliteOptions } from '../../storage/helpers';
 
 export const CRASH_QUEUE = 'cq';
 
@@ -16,14 +17,7 @@ function send(m: unknown): Promise<void> {
 }
 
 async function main(dataDir: string): Promise<void> {
-  const store = new SqliteLogStore({
-    dataDir,
-    synchronous: 'full',
-    segmentSizeMaxBytes: 64 * 1024,
-    groupCommitDelayMaxMs: 2,
-    groupCommitBytesMax: 8 * 1024 * 1024,
-    quarantineCorrupt: false,
-  });
+  const store = new SqliteLogStore(sqliteOptions(dataDir));
   await store.open();
   const meta = SqliteMetaStore.open(path.join(dataDir, 'meta.sqlite'), 'full');
   const { q } = makeQueue({ name: CRASH_QUEUE, durable: true, store, meta });

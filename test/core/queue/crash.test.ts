@@ -6,6 +6,7 @@ import { SqliteLogStore } from '../../../storage/sqlite-store';
 import { SqliteMetaStore } from '../../../storage/sqlite-meta-store';
 import { CRASH_QUEUE } from './crash-child';
 import { makeQueue } from './helpers';
+import { sqliteOptions } from '../../storage/helpers';
 
 interface ChildReport {
   ready?: boolean;
@@ -40,14 +41,7 @@ describe('classic queue: kill -9', () => {
     await closed;
     expect(rounds).toBeGreaterThanOrEqual(killAfterRounds);
 
-    const store = new SqliteLogStore({
-      dataDir: dir,
-      synchronous: 'full',
-      segmentSizeMaxBytes: 64 * 1024,
-      groupCommitDelayMaxMs: 2,
-      groupCommitBytesMax: 8 * 1024 * 1024,
-      quarantineCorrupt: false,
-    });
+    const store = new SqliteLogStore(sqliteOptions(dir));
     await store.open();
     const meta = SqliteMetaStore.open(path.join(dir, 'meta.sqlite'), 'full');
     try {

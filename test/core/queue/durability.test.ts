@@ -5,20 +5,9 @@ import { MemoryLogStore } from '../../../storage/memory-store';
 import { MemoryMetaStore } from '../../../storage/memory-meta-store';
 import { SqliteLogStore } from '../../../storage/sqlite-store';
 import { SqliteMetaStore } from '../../../storage/sqlite-meta-store';
-import type { StoreOptions } from '../../../storage/types';
+import { sqliteOptions } from '../../storage/helpers';
 import { QUEUE_STATE_NAMESPACE } from '../../../src/core/queue/delivery-state';
 import { consumer, FakeClock, makeQueue, msg, type QueueOptions, type TestQueue } from './helpers';
-
-function storeOptions(dataDir: string): StoreOptions {
-  return {
-    dataDir,
-    synchronous: 'full',
-    segmentSizeMaxBytes: 64 * 1024,
-    groupCommitDelayMaxMs: 2,
-    groupCommitBytesMax: 8 * 1024 * 1024,
-    quarantineCorrupt: false,
-  };
-}
 
 /** A durable queue on real SQLite files; `reopen` closes everything and opens the same directory again. */
 class DurableHarness {
@@ -28,7 +17,7 @@ class DurableHarness {
   t: TestQueue | null = null;
 
   async open(opts: QueueOptions = {}): Promise<TestQueue> {
-    this.store = new SqliteLogStore(storeOptions(this.dir));
+    this.store = new SqliteLogStore(sqliteOptions(this.dir));
     await this.store.open();
     this.meta = SqliteMetaStore.open(path.join(this.dir, 'meta.sqlite'), 'full');
     this.t = makeQueue({ name: 'dq', durable: true, ...opts, store: this.store, meta: this.meta });
