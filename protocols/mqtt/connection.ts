@@ -486,6 +486,18 @@ export class MqttConnection implements HubConnection {
     }
   }
 
+  /**
+   * Broker shutdown: the server is about to close this connection for a reason other than DISCONNECT, so the will
+   * is published now (as Mosquitto does), while the other connections are still open to receive it. Will Delay is
+   * not honoured here: nothing would be left running to publish it later.
+   */
+  publishShutdownWill(): Promise<void> {
+    const will = this.will;
+    if (will === null || this.willDiscarded || this.state !== 'open') return Promise.resolve();
+    this.will = null;
+    return publishWill(this.hub, this.clientId, will);
+  }
+
   /** The socket closed while CONNECT was setting the session up: release what the handler took. */
   async releaseAbortedConnect(): Promise<void> {
     if (this.session === null) return;
@@ -497,6 +509,7 @@ export class MqttConnection implements HubConnection {
     const s = this.session as SessionState;
     if (this.hub.byClientId.get(this.clientId) === this) this.hub.byClientId.delete(this.clientId);
     const will = this.will;
+    // On server-stop the will was already published by publishShutdownWill (before any connection closed).
     if (will !== null && !this.willDiscarded && cause !== 'server-stop') {
       // [MQTT-3.1.3-9] the will waits min(Will Delay, Session Expiry); a reconnect in between cancels it.
       const delay = Math.min(will.delaySec, s.expiryIntervalSec);
@@ -518,7 +531,7 @@ export class MqttConnection implements HubConnection {
   }
 }
 
-function publishWill(hub: MqttHub, clientId: string, will: WillSpec): void {
+function publishWill(hub: MqttHub, clientId: string, will: WillSpec): Promise<void> {
   const input = { topic: will.topic, payload: will.payload, qos: will.qos, retain: will.retain, properties: will.properties };
-  publishFromBroker(hub, clientId, input).catch((err: unknown) => hub.log.warn({ err, clientId }, 'will not published'));
+  return publishFromBroker(hub, clientId, input).catch((err: unknown) => hub.log.warn({ err, clientId }, 'will not published'));
 }

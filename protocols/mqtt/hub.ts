@@ -59,7 +59,7 @@ export class MqttHub {
   readonly byClientId = new Map<string, HubConnection>();
   readonly stats: MqttStats = { messagesReceived: 0, messagesSent: 0, bytesReceived: 0, bytesSent: 0, connectionsTotal: 0 };
   readonly startedAtMs = Date.now();
-  private readonly pendingWills = new Map<string, { timer: NodeJS.Timeout; fire: () => void }>();
+  private readonly pendingWills = new Map<string, { timer: NodeJS.Timeout; fire: () => Promise<void> }>();
   private readonly expiryTimers = new Map<string, NodeJS.Timeout>();
   /** Client ids whose session is being set up or torn down; a CONNECT for them waits. */
   private readonly locks = new Map<string, Promise<void>>();
@@ -180,18 +180,26 @@ export class MqttHub {
   }
 
   /** v5 Will Delay Interval: the will waits; a new connection for the client id cancels it [MQTT-3.1.3-9]. */
-  scheduleWill(clientId: string, delaySec: number, fire: () => void): void {
+  scheduleWill(clientId: string, delaySec: number, fire: () => Promise<void>): void {
     this.cancelWill(clientId);
     if (delaySec <= 0) {
-      fire();
+      void fire();
       return;
     }
     const timer = setTimeout(() => {
       this.pendingWills.delete(clientId);
-      fire();
+      void fire();
     }, Math.min(delaySec * 1000, TIMER_DELAY_MAX_MS));
     timer.unref();
     this.pendingWills.set(clientId, { timer, fire });
+  }
+
+  /** Broker shutdown: delayed wills are published now rather than lost with their timers. */
+  async publishPendingWills(): Promise<void> {
+    const due = [...this.pendingWills.values()];
+    for (const w of due) clearTimeout(w.timer);
+    this.pendingWills.clear();
+    await Promise.all(due.map((w) => w.fire()));
   }
 
   cancelWill(clientId: string): void {

@@ -104,13 +104,16 @@ export function createMqttServer(ctx: BrokerContext, opts: MqttServerOptions): S
         if (server === null) resolve();
         else server.close(() => resolve());
       });
-      // v5 clients learn why: DISCONNECT 0x8B Server shutting down.
-      const all = [...connections].map((c) => c.closeWith(RC.SERVER_SHUTTING_DOWN, 'server-stop'));
       let timer: NodeJS.Timeout | undefined;
       const timeout = new Promise<void>((resolve) => {
         timer = setTimeout(resolve, STOP_TIMEOUT_MS);
         timer.unref();
       });
+      // The server closes every connection, so their wills are due; published first, while subscribers are connected.
+      const wills = [...connections].map((c) => c.publishShutdownWill());
+      await Promise.race([Promise.all([...wills, hub.publishPendingWills()]).then(() => undefined), timeout]);
+      // v5 clients learn why: DISCONNECT 0x8B Server shutting down.
+      const all = [...connections].map((c) => c.closeWith(RC.SERVER_SHUTTING_DOWN, 'server-stop'));
       await Promise.race([Promise.all(all).then(() => undefined), timeout]);
       clearTimeout(timer);
       await Promise.race([closed, timeout]);
