@@ -248,6 +248,8 @@ export interface VirtualHost {
   /** Throws NOT_FOUND; RESOURCE_LOCKED for another connection's exclusive queue. */
   queue(name: string, owner: OwnerId): QueueHandle;
   publish(message: Message, opts: PublishOptions): PublishResult;
+  /** Throws NOT_FOUND when `name` is not an exchange of this vhost (a publish that is not routed yet, as in a tx). */
+  checkExchange(name: string): void;
   /** Deletes the owner's exclusive queues and cancels its consumers. */
   ownerClosed(owner: OwnerId): void;
   readonly topics: TopicRegistry;

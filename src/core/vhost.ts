@@ -446,6 +446,10 @@ export class VirtualHostImpl implements VirtualHost {
     return { exchanges, queues: this.queues.size, bindings };
   }
 
+  checkExchange(name: string): void {
+    this.exchangeOrDie(name);
+  }
+
   // ------------------------------------------------------------------------------------------ internals
 
   private checkOpen(): void {

@@ -122,6 +122,15 @@ describe('transactions (RabbitMQ semantics)', () => {
     await setup.deleteQueue(q.queue);
   });
 
+  test('a publish to a missing exchange inside a transaction is 404 at once, as RabbitMQ', async () => {
+    const ch = await channel();
+    await txRpc(ch, TX_SELECT);
+    const closed = new Promise<number>((resolve) => ch.once('error', (err: { code: number }) => resolve(err.code)));
+    ch.publish('tx-no-such-exchange', 'k', Buffer.from('x'));
+    // No tx.commit is sent: the channel must close on the publish itself.
+    expect(await closed).toBe(404);
+  });
+
   test('tx.commit on a non-transactional channel is 406', async () => {
     const ch = await channel();
     expect(await expectCode(txRpc(ch, TX_COMMIT))).toBe(406);

@@ -71,6 +71,8 @@ export function publishMessage(ch: AmqpChannel, message: Message, mandatory: boo
   validateUserId(ch, message.properties.userId);
   rewriteReplyTo(ch, message);
   if (ch.txMode) {
+    // RabbitMQ looks the exchange up at publish time, in a transaction too: 404 now, not at tx.commit.
+    if (!ch.isReplyToRoutingKey(message.exchange, message.routingKey)) ch.vhost.checkExchange(message.exchange);
     if (ch.txPublishes.length >= AMQP_ADAPTER_LIMITS.txBufferedMax) {
       throw new AmqpError(REPLY.PRECONDITION_FAILED, `too many publishes in one transaction (${AMQP_ADAPTER_LIMITS.txBufferedMax})`);
     }
