@@ -22,6 +22,7 @@ import { VirtualHostImpl } from './core/vhost';
 import { HttpServer } from './management/http-server';
 import { createMetrics } from './management/metrics';
 import { createDefaultSecurity } from './security/default-security';
+import { TlsListener, tlsServerOptions } from './security/tls';
 
 export type BrokerOptions = Partial<Omit<BrokerConfig, 'limits'>> & { limits?: Partial<Limits> };
 
@@ -30,6 +31,10 @@ export interface BrokerPorts {
   mqtt: number;
   native: number;
   http: number;
+  /** TLS listeners; 0 when TLS is not configured. */
+  amqps: number;
+  mqtts: number;
+  https: number;
 }
 
 type State = 'new' | 'starting' | 'running' | 'stopping' | 'stopped';
@@ -47,6 +52,8 @@ export class Broker extends EventEmitter {
   private alarms: ResourceAlarms | null = null;
   private servers: StreamProtocolServer[] = [];
   private http: HttpServer | null = null;
+  private https: HttpServer | null = null;
+  private tlsListeners: TlsListener[] = [];
   private ctx: BrokerContext | null = null;
   private readonly startedAtMs = Date.now();
 
@@ -67,7 +74,16 @@ export class Broker extends EventEmitter {
 
   ports(): BrokerPorts {
     const byName = (n: string): number => this.servers.find((s) => s.name === n)?.port() ?? 0;
-    return { amqp: byName('amqp'), mqtt: byName('mqtt'), native: byName('native'), http: this.http?.port() ?? 0 };
+    const tlsPort = (n: string): number => this.tlsListeners.find((l) => l.target.name === n)?.portNumber() ?? 0;
+    return {
+      amqp: byName('amqp'),
+      mqtt: byName('mqtt'),
+      native: byName('native'),
+      http: this.http?.port() ?? 0,
+      amqps: tlsPort('amqp'),
+      mqtts: tlsPort('mqtt'),
+      https: this.https?.port() ?? 0,
+    };
   }
 
   async start(): Promise<void> {
@@ -76,6 +92,8 @@ export class Broker extends EventEmitter {
     const cfg = this.config;
     const host = cfg.host;
     try {
+      // Read (and check) the certificate files before anything is opened: a bad path is a one-line refusal.
+      const tlsOptions = tlsServerOptions(cfg);
       fs.mkdirSync(cfg.dataDir, { recursive: true });
       const store: LogStore = new SqliteLogStore({
         dataDir: path.join(cfg.dataDir, 'segments'),
@@ -135,7 +153,9 @@ export class Broker extends EventEmitter {
         control: {
           listeners: () => {
             const p = this.ports();
-            return (['amqp', 'mqtt', 'native', 'http'] as const).map((protocol) => ({ protocol, host, port: p[protocol] }));
+            return (['amqp', 'mqtt', 'native', 'http', 'amqps', 'mqtts', 'https'] as const)
+              .filter((protocol) => p[protocol] !== 0)
+              .map((protocol) => ({ protocol, host, port: p[protocol] }));
           },
           storage: () => ({ dataDir: cfg.dataDir, synchronous: cfg.synchronous, ...(this.store?.stats() ?? {}) }),
           shutdown: ({ timeoutMs, force }) => this.requestShutdown(timeoutMs, force),
@@ -149,7 +169,7 @@ export class Broker extends EventEmitter {
       ];
       for (const s of this.servers) await s.start();
       const metrics = createMetrics(() => this.counters());
-      this.http = new HttpServer({
+      const httpDeps = {
         host,
         port: cfg.httpPort,
         logger: childLogger('http'),
@@ -158,8 +178,20 @@ export class Broker extends EventEmitter {
           this.servers.filter((s) => s.name === 'mqtt' || s.name === 'native').map((s) => [`/${s.name}`, s]),
         ),
         overview: () => this.overview(),
-      });
+      };
+      this.http = new HttpServer(httpDeps);
       await this.http.start();
+      if (tlsOptions !== null) {
+        const tlsLog = childLogger('tls');
+        const byName = (n: string): StreamProtocolServer => this.servers.find((s) => s.name === n) as StreamProtocolServer;
+        this.tlsListeners = [
+          new TlsListener(byName('amqp'), host, cfg.amqpsPort, tlsOptions, tlsLog),
+          new TlsListener(byName('mqtt'), host, cfg.mqttsPort, tlsOptions, tlsLog),
+        ];
+        for (const l of this.tlsListeners) await l.start();
+        this.https = new HttpServer({ ...httpDeps, port: cfg.httpsPort, tls: tlsOptions });
+        await this.https.start();
+      }
       this.state = 'running';
       this.logger.info({ ports: this.ports(), dataDir: cfg.dataDir, node: cfg.nodeName }, 'polymq started');
     } catch (err) {
@@ -176,7 +208,11 @@ export class Broker extends EventEmitter {
     }
     this.state = 'stopping';
     await this.http?.stop().catch((err: unknown) => this.logger.warn({ err }, 'http stop failed'));
+    await this.https?.stop().catch((err: unknown) => this.logger.warn({ err }, 'https stop failed'));
+    // TLS ports stop accepting now; their connections belong to the protocol servers, which close them next.
+    const tlsClosed = this.tlsListeners.map((l) => l.stop());
     for (const s of this.servers) await s.stop().catch((err: unknown) => this.logger.warn({ err, server: s.name }, 'listener stop failed'));
+    await Promise.all(tlsClosed);
     for (const v of this.vhosts.values()) await v.close();
     this.alarms?.stop();
     await this.store?.flush();

@@ -32,6 +32,16 @@ export interface BrokerConfig {
   vhosts: string[];
   /** Interval between $SYS publications, seconds (0 = off). */
   sysIntervalSeconds: number;
+  /** PEM server certificate (chain) and key; with both set the TLS listeners start. */
+  tlsCertFile: string;
+  tlsKeyFile: string;
+  /** PEM CA bundle clients' certificates are verified against (mTLS). */
+  tlsCaFile: string;
+  /** Ask every TLS client for a certificate and refuse the handshake without a valid one. */
+  tlsVerifyPeer: boolean;
+  amqpsPort: number;
+  mqttsPort: number;
+  httpsPort: number;
   limits: Limits;
 }
 
@@ -71,6 +81,13 @@ const BASE_OPTIONS: OptionSpec[] = [
   { key: 'mqttAllowAnonymous', env: 'POLYMQ_MQTT_ALLOW_ANONYMOUS', flag: '--mqtt-allow-anonymous', kind: 'bool', doc: 'MQTT clients without a username act as the default user (default true; loopback rule still applies).' },
   { key: 'vhosts', env: 'POLYMQ_VHOSTS', flag: '--vhosts', kind: 'list', doc: "Comma-separated virtual hosts (default '/'); the first is used by MQTT and native clients." },
   { key: 'sysIntervalSeconds', env: 'POLYMQ_SYS_INTERVAL_SECONDS', flag: '--sys-interval-seconds', kind: 'int', doc: 'Seconds between MQTT $SYS updates (default 10; 0 = off).' },
+  { key: 'tlsCertFile', env: 'POLYMQ_TLS_CERT_FILE', flag: '--tls-cert-file', kind: 'string', doc: 'PEM server certificate (chain). With --tls-key-file it turns on the TLS listeners (default: none, TLS off).' },
+  { key: 'tlsKeyFile', env: 'POLYMQ_TLS_KEY_FILE', flag: '--tls-key-file', kind: 'string', doc: 'PEM private key of that certificate.' },
+  { key: 'tlsCaFile', env: 'POLYMQ_TLS_CA_FILE', flag: '--tls-ca-file', kind: 'string', doc: 'PEM CA bundle that client certificates are verified against (mTLS).' },
+  { key: 'tlsVerifyPeer', env: 'POLYMQ_TLS_VERIFY_PEER', flag: '--tls-verify-peer', kind: 'bool', doc: 'Require a client certificate signed by --tls-ca-file on every TLS listener (default false).' },
+  { key: 'amqpsPort', env: 'POLYMQ_AMQPS_PORT', flag: '--amqps-port', kind: 'port', doc: 'AMQP over TLS, when TLS is configured (default 5671).' },
+  { key: 'mqttsPort', env: 'POLYMQ_MQTTS_PORT', flag: '--mqtts-port', kind: 'port', doc: 'MQTT over TLS, when TLS is configured (default 8883).' },
+  { key: 'httpsPort', env: 'POLYMQ_HTTPS_PORT', flag: '--https-port', kind: 'port', doc: 'HTTPS: the HTTP API and WebSocket /mqtt and /native over TLS (wss), when TLS is configured (default 15671).' },
 ];
 
 const LIMIT_DOCS: Record<keyof Limits, string> = {
@@ -122,6 +139,13 @@ export function defaultConfig(): BrokerConfig {
     mqttAllowAnonymous: true,
     vhosts: ['/'],
     sysIntervalSeconds: 10,
+    tlsCertFile: '',
+    tlsKeyFile: '',
+    tlsCaFile: '',
+    tlsVerifyPeer: false,
+    amqpsPort: 5671,
+    mqttsPort: 8883,
+    httpsPort: 15671,
     limits: { ...LIMITS },
   };
 }
@@ -227,5 +251,9 @@ export function loadConfig(sources: ConfigSources = {}): BrokerConfig {
   }
   cfg.dataDir = path.resolve(cfg.dataDir);
   if (cfg.vhosts.length === 0) throw invalid('vhosts', 'merged config', 'at least one virtual host is required');
+  if ((cfg.tlsCertFile === '') !== (cfg.tlsKeyFile === '')) {
+    throw invalid(cfg.tlsCertFile === '' ? 'tlsCertFile' : 'tlsKeyFile', 'merged config', 'TLS needs both tlsCertFile and tlsKeyFile');
+  }
+  if (cfg.tlsVerifyPeer && cfg.tlsCaFile === '') throw invalid('tlsCaFile', 'merged config', 'tlsVerifyPeer needs a CA file to verify client certificates against');
   return cfg;
 }

@@ -57,7 +57,6 @@ export function registerStart(program: Command): void {
         },
       );
     };
-    broker.on('stopped', () => process.exit(0));
     broker.on('force-stop', () => {
       log.warn('forced stop');
       process.exit(1);
@@ -67,8 +66,11 @@ export function registerStart(program: Command): void {
     try {
       await broker.start();
     } catch (err) {
+      // A bad config value found at start (an unreadable certificate file, say) is a usage error like the others: 2.
       process.stderr.write(`polymq: cannot start: ${err instanceof Error ? err.message : String(err)}\n`);
-      process.exit(1);
+      process.exit(isBrokerError(err) && err.code === 'INVALID_CONFIG' ? 2 : 1);
     }
+    // Registered after start: a failed start stops the broker too, and must exit with its error, not 0.
+    broker.on('stopped', () => process.exit(0));
   });
 }

@@ -3,6 +3,8 @@
  * /native, which hand each upgraded socket (as a Duplex) to the protocol server of that name.
  */
 import http from 'node:http';
+import https from 'node:https';
+import type { TlsOptions } from 'node:tls';
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer, createWebSocketStream } from 'ws';
 import type { Logger } from '../core/logger';
@@ -17,17 +19,20 @@ export interface HttpServerDeps {
   /** Path → protocol server for WebSocket upgrades ('/mqtt', '/native'). */
   websocketRoutes: Map<string, StreamProtocolServer>;
   overview(): unknown;
+  /** Serve HTTPS (and wss) with these options instead of plain HTTP. */
+  tls?: TlsOptions;
 }
 
 /** Largest WebSocket message accepted; protocol servers enforce their own frame limits beneath. */
 export const WEBSOCKET_MESSAGE_MAX_BYTES = 64 * 1024 * 1024;
 
 export class HttpServer {
-  private readonly server: http.Server;
+  private readonly server: http.Server | https.Server;
   private readonly wss: WebSocketServer;
 
   constructor(private readonly deps: HttpServerDeps) {
-    this.server = http.createServer((req, res) => void this.handle(req, res));
+    const handler = (req: http.IncomingMessage, res: http.ServerResponse): void => void this.handle(req, res);
+    this.server = deps.tls === undefined ? http.createServer(handler) : https.createServer(deps.tls, handler);
     this.wss = new WebSocketServer({
       noServer: true,
       maxPayload: WEBSOCKET_MESSAGE_MAX_BYTES,

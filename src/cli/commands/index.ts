@@ -1,5 +1,6 @@
 /** The client commands of `polymq` (the lead's main.ts adds `start`). */
 import type { Command } from 'commander';
+import { registerCerts } from './certs';
 import { registerConsume } from './consume';
 import { registerGroups } from './groups';
 import { registerSend } from './send';
@@ -14,4 +15,5 @@ export function registerClientCommands(program: Command): void {
   registerStop(program);
   registerTopics(program);
   registerGroups(program);
+  registerCerts(program);
 }
