@@ -13,7 +13,16 @@ const STOP_MS_MAX = 60_000;
 /** Both brokers run a scenario in parallel; each run is bounded by SCENARIO_MS_MAX in compare.ts. */
 const TEST_MS_MAX = 45_000;
 
-export function differentialSuite(protocol: Protocol, scenarios: Scenario[], known: Record<string, KnownDifference>): void {
+/**
+ * `alsoAgainstReference` registers more tests inside the suite, given the reference broker's URL once it runs
+ * (they share its start-up, the slow part).
+ */
+export function differentialSuite(
+  protocol: Protocol,
+  scenarios: Scenario[],
+  known: Record<string, KnownDifference>,
+  alsoAgainstReference?: (referenceUrl: () => string) => void,
+): void {
   const reference = referenceName(protocol);
   const title = `${protocol.toUpperCase()} differential: polymq vs ${reference}`;
   if (!haveReference(protocol)) {
@@ -39,6 +48,11 @@ export function differentialSuite(protocol: Protocol, scenarios: Scenario[], kno
         expect(k.ours).not.toEqual(k.theirs);
         expect(k.reason.length).toBeGreaterThan(0);
       }
+    });
+
+    alsoAgainstReference?.(() => {
+      if (pair === undefined) throw new Error('brokers did not start');
+      return pair.theirs.url;
     });
 
     for (const s of scenarios) {
