@@ -31,10 +31,10 @@ export interface BrokerPorts {
   mqtt: number;
   native: number;
   http: number;
-  /** TLS listeners; 0 when TLS is not configured. */
-  amqps: number;
-  mqtts: number;
-  https: number;
+  /** TLS listeners: present only when TLS is configured (every port listed here is open). */
+  amqps?: number;
+  mqtts?: number;
+  https?: number;
 }
 
 type State = 'new' | 'starting' | 'running' | 'stopping' | 'stopped';
@@ -74,16 +74,10 @@ export class Broker extends EventEmitter {
 
   ports(): BrokerPorts {
     const byName = (n: string): number => this.servers.find((s) => s.name === n)?.port() ?? 0;
+    const plain: BrokerPorts = { amqp: byName('amqp'), mqtt: byName('mqtt'), native: byName('native'), http: this.http?.port() ?? 0 };
+    if (this.https === null) return plain;
     const tlsPort = (n: string): number => this.tlsListeners.find((l) => l.target.name === n)?.portNumber() ?? 0;
-    return {
-      amqp: byName('amqp'),
-      mqtt: byName('mqtt'),
-      native: byName('native'),
-      http: this.http?.port() ?? 0,
-      amqps: tlsPort('amqp'),
-      mqtts: tlsPort('mqtt'),
-      https: this.https?.port() ?? 0,
-    };
+    return { ...plain, amqps: tlsPort('amqp'), mqtts: tlsPort('mqtt'), https: this.https.port() };
   }
 
   async start(): Promise<void> {
@@ -153,9 +147,7 @@ export class Broker extends EventEmitter {
         control: {
           listeners: () => {
             const p = this.ports();
-            return (['amqp', 'mqtt', 'native', 'http', 'amqps', 'mqtts', 'https'] as const)
-              .filter((protocol) => p[protocol] !== 0)
-              .map((protocol) => ({ protocol, host, port: p[protocol] }));
+            return Object.entries(p).map(([protocol, port]) => ({ protocol, host, port: port as number }));
           },
           storage: () => ({ dataDir: cfg.dataDir, synchronous: cfg.synchronous, ...(this.store?.stats() ?? {}) }),
           shutdown: ({ timeoutMs, force }) => this.requestShutdown(timeoutMs, force),

@@ -77,7 +77,7 @@ test('a client that does not trust our CA fails its handshake; the broker keeps 
   expect(failure).toBe('SELF_SIGNED_CERT_IN_CHAIN');
   // Plain bytes on a TLS port: the handshake fails, that socket only.
   await new Promise<void>((resolve) => {
-    const s = net.connect(broker.ports.amqps, '127.0.0.1', () => s.end('AMQP\x00\x00\x09\x01'));
+    const s = net.connect(broker.ports.amqps ?? 0, '127.0.0.1', () => s.end('AMQP\x00\x00\x09\x01'));
     s.on('close', () => resolve());
     s.on('error', () => undefined);
   });
