@@ -5,6 +5,8 @@
  *
  * Writer comparison (segment writer on a worker thread vs on the main thread, interleaved, repeated, medians):
  *   node dist/bench/storage.js writers [repeats=3] [scale=1]
+ * One run at a fixed rate (ack latency): node dist/bench/storage.js paced <worker|main> <recordBytes> <records/s> <seconds> [logs]
+ * One flat-out run (throughput):         node dist/bench/storage.js flat <recordBytes> <records>
  */
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -33,9 +35,16 @@ const ROUNDS_IN_FLIGHT = 4;
 /** POLYMQ_BENCH_CHECKPOINTER=thread|writer picks where WAL checkpoints run (default: the store's default). */
 const CHECKPOINTER = process.env.POLYMQ_BENCH_CHECKPOINTER === 'thread' ? 'thread' : process.env.POLYMQ_BENCH_CHECKPOINTER === 'writer' ? 'writer' : undefined;
 
+/**
+ * POLYMQ_BENCH_CHECKPOINT_IDLE_BYTES=N sets the writer worker's idle-checkpoint threshold (default: the store's);
+ * 8388608 (= the forced checkpoint size) turns idle checkpoints off, for A/B runs.
+ */
+const CHECKPOINT_IDLE_BYTES = process.env.POLYMQ_BENCH_CHECKPOINT_IDLE_BYTES;
+
 function options(dataDir: string, synchronous: 'full' | 'normal'): SqliteStoreOptions {
   return {
     ...(CHECKPOINTER === undefined ? {} : { checkpointer: CHECKPOINTER }),
+    ...(CHECKPOINT_IDLE_BYTES === undefined ? {} : { checkpointIdleWalBytes: Number(CHECKPOINT_IDLE_BYTES) }),
     dataDir,
     synchronous,
     segmentSizeMaxBytes: 256 * 1024 * 1024,
@@ -392,20 +401,37 @@ export function formatResults(results: readonly BenchResult[]): string {
 }
 
 if (require.main === module) {
-  const [mode, a3, a4, a5, a6] = process.argv.slice(2);
+  const [mode, a3, a4, a5, a6, a7] = process.argv.slice(2);
   const paced = async (): Promise<BenchResult[]> => {
-    // node dist/bench/storage.js paced <worker|main> <recordBytes> <records/s> <seconds>
+    // node dist/bench/storage.js paced <worker|main> <recordBytes> <records/s> <seconds> [logs=64]
     const writer: SegmentWriterMode = a3 === 'main' ? 'main' : 'worker';
     const d = benchDir();
     try {
-      const r = await pacedRun(d, writer, Number(a4 ?? '1024'), Number(a5 ?? '50000'), Number(a6 ?? '5'));
+      const r = await pacedRun(d, writer, Number(a4 ?? '1024'), Number(a5 ?? '50000'), Number(a6 ?? '5'), Number(a7 ?? '64'));
       return [{ name: `paced, writer ${writer}`, value: r.recordsPerSec, unit: 'records/s', note: noteOf(r) }];
     } finally {
       fs.rmSync(d, { recursive: true, force: true });
     }
   };
+  const flat = async (): Promise<BenchResult[]> => {
+    // node dist/bench/storage.js flat <recordBytes> <records>: one flat-out append run (64 logs, default writer)
+    const bytes = Number(a3 ?? '1024');
+    const d = benchDir();
+    try {
+      const r = await appendRun(d, 'full', bytes, Number(a4 ?? '600000'), 64, bytes >= 1024 ? 64 : 256);
+      return [{ name: `flat out, ${bytes} B`, value: r.recordsPerSec, unit: 'records/s', note: noteOf(r) }];
+    } finally {
+      fs.rmSync(d, { recursive: true, force: true });
+    }
+  };
   const run =
-    mode === 'writers' ? runWriterComparison(Number(a3 ?? '3'), Number(a4 ?? '1')) : mode === 'paced' ? paced() : runStorageBench(Number(mode ?? '1'));
+    mode === 'writers'
+      ? runWriterComparison(Number(a3 ?? '3'), Number(a4 ?? '1'))
+      : mode === 'paced'
+        ? paced()
+        : mode === 'flat'
+          ? flat()
+          : runStorageBench(Number(mode ?? '1'));
   run.then(
     (results) => {
       process.stdout.write(`${os.cpus().length} CPUs, ${os.cpus()[0]?.model ?? '?'}, Node ${process.version}, ${new Date().toISOString()}\n`);

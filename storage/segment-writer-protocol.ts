@@ -63,6 +63,12 @@ export interface WriterData {
   ctl: SharedArrayBuffer;
   synchronous: 'full' | 'normal';
   checkpointWalBytes: number;
+  /**
+   * WAL bytes past which the writer checkpoints as soon as no commit is waiting ('writer' checkpointer only): many
+   * small checkpoints in the gaps between commits instead of one large one (checkpointWalBytes) that every commit
+   * arriving meanwhile waits for.
+   */
+  checkpointIdleWalBytes: number;
   commitOverheadBytes: number;
   /**
    * 'thread': PASSIVE checkpoints run on a checkpointer thread with its own connection, so a commit never waits

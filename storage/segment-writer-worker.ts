@@ -34,6 +34,8 @@ const ctl = new Int32Array(data.ctl);
 const pool = new SegmentPool(1);
 const open = new Map<number, Segment>();
 let walBytes = 0;
+/** The segment of the last commit: the one an idle checkpoint copies. */
+let lastSeq = -1;
 /** Commits of this epoch (and older) are refused: an earlier commit of it failed. */
 let failedEpoch = -1;
 
@@ -185,6 +187,7 @@ function commitGroup(group: readonly CommitMsg[]): void {
       }
     });
     walBytes += bytes + data.commitOverheadBytes;
+    lastSeq = first.seq;
     answer(first.id, last.id, null);
   } catch (err) {
     failedEpoch = first.epoch;
@@ -305,14 +308,39 @@ function handle(batch: readonly ToWriter[]): boolean {
   return true;
 }
 
+/** Whether an idle checkpoint is due: enough WAL since the last one, and this thread runs checkpoints itself. */
+function idleCheckpointDue(): boolean {
+  return checkpointer === null && walBytes >= data.checkpointIdleWalBytes && open.has(lastSeq);
+}
+
+function idleCheckpoint(): void {
+  const seg = open.get(lastSeq);
+  if (seg === undefined) return;
+  walBytes = 0;
+  // A failed checkpoint leaves the WAL longer, nothing lost: the forced one at checkpointWalBytes retries.
+  try {
+    seg.checkpoint('PASSIVE');
+  } catch {
+    walBytes = data.checkpointWalBytes;
+  }
+}
+
 port.on('message', (first: ToWriter) => {
-  // Everything already queued joins this round: while a commit is being written (and fsynced) the next ones
-  // pile up, and are then written together.
-  const batch: ToWriter[] = [first];
-  for (let m = receiveMessageOnPort(port); m !== undefined; m = receiveMessageOnPort(port)) batch.push(m.message as ToWriter);
-  if (!handle(batch)) {
-    port.close();
-    void checkpointer?.stop();
+  let next: ToWriter | undefined = first;
+  while (next !== undefined) {
+    // Everything already queued joins this round: while a commit is being written (and fsynced) the next ones
+    // pile up, and are then written together.
+    const batch: ToWriter[] = [next];
+    for (let m = receiveMessageOnPort(port); m !== undefined; m = receiveMessageOnPort(port)) batch.push(m.message as ToWriter);
+    if (!handle(batch)) {
+      port.close();
+      void checkpointer?.stop();
+      return;
+    }
+    if (!idleCheckpointDue()) return;
+    // A commit that arrived meanwhile goes first; the checkpoint waits for a moment when nobody waits for it.
+    next = receiveMessageOnPort(port)?.message as ToWriter | undefined;
+    if (next === undefined) idleCheckpoint();
   }
 });
 send({ t: 'ready' });

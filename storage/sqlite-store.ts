@@ -56,6 +56,11 @@ export interface SqliteStoreOptions extends StoreOptions {
   checkpointer?: CheckpointerMode;
   /** WAL bytes between checkpoints of the active segment (default CHECKPOINT_WAL_BYTES; worker writer only). */
   checkpointWalBytes?: number;
+  /**
+   * WAL bytes past which the worker checkpoints whenever no commit is waiting (default CHECKPOINT_IDLE_WAL_BYTES;
+   * worker writer with the 'writer' checkpointer only). Set it to checkpointWalBytes to checkpoint only at that size.
+   */
+  checkpointIdleWalBytes?: number;
   /** Bound on the active segment's WAL file (default WAL_BYTES_MAX; worker writer only). */
   walBytesMax?: number;
 }
@@ -80,6 +85,13 @@ export const BATCH_RECORDS_MAX = 1024;
 export const BATCH_BYTES_MAX = 256 * 1024;
 /** Estimated WAL bytes written since the last checkpoint that trigger a deliberate one. */
 export const CHECKPOINT_WAL_BYTES = 8 * 1024 * 1024;
+/**
+ * Estimated WAL bytes past which the writer worker checkpoints as soon as it is idle (no commit waiting). Below a
+ * sustainable rate the worker is idle most of the time, so checkpoints stay this small (~1–4 ms instead of 5–40 ms
+ * for 8 MiB on this machine) and a commit that arrives during one waits that long at most; flat out there is no
+ * idle moment and checkpoints happen at CHECKPOINT_WAL_BYTES as before (throughput unchanged).
+ */
+export const CHECKPOINT_IDLE_WAL_BYTES = 1024 * 1024;
 /** Pages a commit rewrites besides its blobs (table and index leaves, interior pages): WAL amplification. */
 const COMMIT_OVERHEAD_PAGES = 3;
 /** Period of housekeeping: age retention, lazy catalog writes, reclamation, compaction. */
@@ -597,6 +609,7 @@ export class SqliteLogStore implements LogStore, LogHost {
       {
         synchronous: this.opts.synchronous,
         checkpointWalBytes: this.opts.checkpointWalBytes ?? CHECKPOINT_WAL_BYTES,
+        checkpointIdleWalBytes: this.opts.checkpointIdleWalBytes ?? CHECKPOINT_IDLE_WAL_BYTES,
         commitOverheadBytes: COMMIT_OVERHEAD_PAGES * SEGMENT_PAGE_SIZE_BYTES,
         checkpointer: this.opts.checkpointer ?? DEFAULT_CHECKPOINTER,
         walBytesMax: this.opts.walBytesMax ?? WAL_BYTES_MAX,

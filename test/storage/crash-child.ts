@@ -1,6 +1,6 @@
 /**
  * Child process for the crash tests (not a test itself). Modes, from argv:
- *   ack <dataDir> [wal|persist] [worker|main] [ckpt]   appends with durable acks in a loop, sending every acknowledged offset to the parent
+ *   ack <dataDir> [wal|persist] [worker|main] [ckpt|idle]   appends with durable acks in a loop, sending every acknowledged offset to the parent
  *   mid-commit <dataDir> [wal|persist] [worker|main]   commits a few batches, then SIGKILLs itself inside the next group-commit transaction
  *   idle-exit <dataDir> wal [worker|main]             appends twice (awaits only the first), never closes the store, returns:
  *                                                     the process must exit by itself, after the second commit is done
@@ -17,13 +17,17 @@ export function valueFor(log: string, offset: number): string {
 
 export const CRASH_LOGS = ['alpha', 'beta', 'gamma'];
 
-/** With 'ckpt': big segments and a checkpoint every 32 KiB of WAL, so kill -9 lands amid checkpointer passes. */
-async function ack(dataDir: string, journal: JournalMode, writer: SegmentWriterMode, ckpt: boolean): Promise<void> {
+/**
+ * With 'ckpt': big segments and a checkpoint every 32 KiB of WAL, so kill -9 lands amid checkpointer passes. With
+ * 'idle': big segments and only idle checkpoints of the writer worker (every 16 KiB of WAL when no commit waits).
+ */
+async function ack(dataDir: string, journal: JournalMode, writer: SegmentWriterMode, ckpt: 'ckpt' | 'idle' | null): Promise<void> {
   const store = new SqliteLogStore({
-    ...sqliteOptions(dataDir, { segmentSizeMaxBytes: ckpt ? 64 * 1024 * 1024 : 256 * 1024 }),
+    ...sqliteOptions(dataDir, { segmentSizeMaxBytes: ckpt !== null ? 64 * 1024 * 1024 : 256 * 1024 }),
     segmentJournalMode: journal,
     writer,
-    ...(ckpt ? { checkpointer: 'thread' as const, checkpointWalBytes: 32 * 1024, walBytesMax: 1024 * 1024 } : {}),
+    ...(ckpt === 'ckpt' ? { checkpointer: 'thread' as const, checkpointWalBytes: 32 * 1024, walBytesMax: 1024 * 1024 } : {}),
+    ...(ckpt === 'idle' ? { checkpointer: 'writer' as const, checkpointWalBytes: 64 * 1024 * 1024, checkpointIdleWalBytes: 16 * 1024 } : {}),
   });
   await store.open();
   const send = (msg: unknown): void => {
@@ -69,6 +73,6 @@ async function idleExit(dataDir: string, writer: SegmentWriterMode): Promise<voi
 const [mode, dir, journal, writerArg, ckptArg] = process.argv.slice(2);
 const journalMode: JournalMode = journal === 'wal' ? 'wal' : 'persist';
 const writer: SegmentWriterMode = writerArg === 'main' ? 'main' : 'worker';
-if (mode === 'ack') void ack(dir, journalMode, writer, ckptArg === 'ckpt');
+if (mode === 'ack') void ack(dir, journalMode, writer, ckptArg === 'ckpt' || ckptArg === 'idle' ? ckptArg : null);
 else if (mode === 'mid-commit') void midCommit(dir, journalMode, writer);
 else if (mode === 'idle-exit') void idleExit(dir, writer);
