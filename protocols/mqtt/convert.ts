@@ -123,6 +123,10 @@ export interface OutboundFields {
   retainFlag: boolean;
   publisher: string | undefined;
   properties: NonNullable<IPublishPacket['properties']>;
+  /** `properties` is empty: nothing v5-specific to write. */
+  propertyFree: boolean;
+  /** A retained message replayed into a session queue (it carries its topic in a header). */
+  retainedReplay: boolean;
   /** Remaining lifetime; <= 0 means expired and must not be delivered [MQTT-3.3.2-5]. */
   expiryRemainingSec: number | undefined;
 }
@@ -131,32 +135,27 @@ export interface OutboundFields {
 export function messageToMqtt(msg: Message, nowMs: number): OutboundFields {
   const headers = msg.properties.headers ?? {};
   const props: NonNullable<IPublishPacket['properties']> = {};
-  const user: UserProperties = {};
-  let hasUser = false;
+  // Made on the first user property only: most messages carry just the adapter's own headers.
+  let user: UserProperties | null = null;
+  let propertyFree = true;
   for (const k in headers) {
     if (INTERNAL_HEADERS.has(k)) continue;
     const v = headers[k];
     if (Array.isArray(v)) {
       const list = v.map(headerToUserProperty).filter((s): s is string => s !== undefined);
-      if (list.length > 0) {
-        user[k] = list;
-        hasUser = true;
-      }
+      if (list.length > 0) (user ??= {})[k] = list;
       continue;
     }
     const s = headerToUserProperty(v);
-    if (s !== undefined) {
-      user[k] = s;
-      hasUser = true;
-    }
+    if (s !== undefined) (user ??= {})[k] = s;
   }
-  if (hasUser) props.userProperties = user;
-  if (msg.properties.contentType !== undefined) props.contentType = msg.properties.contentType;
-  if (msg.properties.replyTo !== undefined) props.responseTopic = routingKeyToTopic(msg.properties.replyTo);
+  if (user !== null) (props.userProperties = user), (propertyFree = false);
+  if (msg.properties.contentType !== undefined) (props.contentType = msg.properties.contentType), (propertyFree = false);
+  if (msg.properties.replyTo !== undefined) (props.responseTopic = routingKeyToTopic(msg.properties.replyTo)), (propertyFree = false);
   const cd = headers[H.correlationData];
-  if (Buffer.isBuffer(cd)) props.correlationData = cd;
-  else if (msg.properties.correlationId !== undefined) props.correlationData = Buffer.from(msg.properties.correlationId);
-  if (headers[H.payloadFormat] === 1) props.payloadFormatIndicator = true;
+  if (Buffer.isBuffer(cd)) (props.correlationData = cd), (propertyFree = false);
+  else if (msg.properties.correlationId !== undefined) (props.correlationData = Buffer.from(msg.properties.correlationId)), (propertyFree = false);
+  if (headers[H.payloadFormat] === 1) (props.payloadFormatIndicator = true), (propertyFree = false);
 
   let expiryRemainingSec: number | undefined;
   const ttlMs = msg.properties.expiration !== undefined ? Number(msg.properties.expiration) : NaN;
@@ -164,7 +163,7 @@ export function messageToMqtt(msg: Message, nowMs: number): OutboundFields {
     const age = msg.receivedAtMs !== undefined ? Math.max(0, nowMs - msg.receivedAtMs) : 0;
     // [MQTT-3.3.2-6] the forwarded Message Expiry Interval is the received one minus the time waited.
     expiryRemainingSec = Math.ceil((ttlMs - age) / 1000);
-    if (expiryRemainingSec > 0) props.messageExpiryInterval = expiryRemainingSec;
+    if (expiryRemainingSec > 0) (props.messageExpiryInterval = expiryRemainingSec), (propertyFree = false);
   }
 
   const topicHeader = headers[H.topic];
@@ -172,11 +171,13 @@ export function messageToMqtt(msg: Message, nowMs: number): OutboundFields {
   const publisher = headers[H.publisher];
   return {
     topic: typeof topicHeader === 'string' ? topicHeader : routingKeyToTopic(msg.routingKey),
+    retainedReplay: typeof topicHeader === 'string',
     payload: msg.body,
     publishQos: q === 0 || q === 1 || q === 2 ? q : undefined,
     retainFlag: headers[H.retain] === true,
     publisher: typeof publisher === 'string' ? publisher : undefined,
     properties: props,
+    propertyFree,
     expiryRemainingSec,
   };
 }

@@ -109,3 +109,53 @@ const PUBACK_REASONS = new Set<number>([
 export function pubackReason(rc: number): number {
   return PUBACK_REASONS.has(rc) ? rc : RC.UNSPECIFIED_ERROR;
 }
+
+/** Longest Reason String we send (characters); longer details are cut. */
+export const MQTT_REASON_STRING_MAX_CHARS = 256;
+
+/** Human-readable text per error reason code (v5 §2.4), the body of a Reason String (v5 §3.4.2.2.2 …). */
+const REASON_TEXT: ReadonlyMap<number, string> = new Map<number, string>([
+  [RC.UNSPECIFIED_ERROR, 'unspecified error'],
+  [RC.MALFORMED_PACKET, 'malformed packet'],
+  [RC.PROTOCOL_ERROR, 'protocol error'],
+  [RC.IMPLEMENTATION_SPECIFIC, 'implementation specific error'],
+  [RC.UNSUPPORTED_PROTOCOL_VERSION, 'unsupported protocol version'],
+  [RC.CLIENT_ID_NOT_VALID, 'client identifier not valid'],
+  [RC.BAD_USERNAME_OR_PASSWORD, 'bad user name or password'],
+  [RC.NOT_AUTHORIZED, 'not authorized'],
+  [RC.SERVER_UNAVAILABLE, 'server unavailable'],
+  [RC.SERVER_BUSY, 'server busy'],
+  [RC.SERVER_SHUTTING_DOWN, 'server shutting down'],
+  [RC.BAD_AUTHENTICATION_METHOD, 'authentication method not supported'],
+  [RC.KEEP_ALIVE_TIMEOUT, 'keep alive timeout'],
+  [RC.SESSION_TAKEN_OVER, 'session taken over by another connection with the same client identifier'],
+  [RC.TOPIC_FILTER_INVALID, 'topic filter invalid'],
+  [RC.TOPIC_NAME_INVALID, 'topic name invalid'],
+  [RC.PACKET_ID_IN_USE, 'packet identifier in use'],
+  [RC.PACKET_ID_NOT_FOUND, 'packet identifier not found'],
+  [RC.RECEIVE_MAXIMUM_EXCEEDED, 'receive maximum exceeded'],
+  [RC.TOPIC_ALIAS_INVALID, 'topic alias invalid'],
+  [RC.PACKET_TOO_LARGE, 'packet too large'],
+  [RC.QUOTA_EXCEEDED, 'quota exceeded'],
+  [RC.PAYLOAD_FORMAT_INVALID, 'payload is not UTF-8 although the payload format indicator says so'],
+  [RC.QOS_NOT_SUPPORTED, 'QoS not supported'],
+  [RC.SHARED_SUBSCRIPTIONS_NOT_SUPPORTED, 'shared subscriptions not supported'],
+  [RC.SUBSCRIPTION_IDS_NOT_SUPPORTED, 'subscription identifiers not supported'],
+  [RC.WILDCARD_SUBSCRIPTIONS_NOT_SUPPORTED, 'wildcard subscriptions not supported'],
+]);
+
+function hex(rc: number): string {
+  return `0x${rc.toString(16).padStart(2, '0')}`;
+}
+
+/**
+ * The Reason String for the error reason codes of one acknowledgement (a SUBACK/UNSUBACK has one per filter),
+ * with an optional detail; undefined when none of the codes is an error (< 0x80: no string is sent).
+ */
+export function reasonText(codes: readonly number[], detail?: string): string | undefined {
+  const errors = [...new Set(codes.filter((rc) => rc >= RC.UNSPECIFIED_ERROR))];
+  if (errors.length === 0) return undefined;
+  const text = errors.map((rc) => `${REASON_TEXT.get(rc) ?? 'error'} (${hex(rc)})`).join(', ');
+  const full = detail === undefined || detail === '' ? text : `${text}: ${detail}`;
+  return full.length > MQTT_REASON_STRING_MAX_CHARS ? full.slice(0, MQTT_REASON_STRING_MAX_CHARS) : full;
+}

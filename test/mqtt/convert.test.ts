@@ -54,6 +54,15 @@ describe('mqtt convert', () => {
     expect(out.properties.messageExpiryInterval).toBeUndefined();
   });
 
+  test('propertyFree: only the adapter’s own headers → nothing v5-specific to write', () => {
+    const plain = mqttToMessage({ topic: 'a/b', payload: Buffer.from('x'), qos: 1, retain: false }, 'c', 0);
+    expect(messageToMqtt(plain, 0)).toMatchObject({ propertyFree: true, properties: {} });
+    const withUser = mqttToMessage({ topic: 'a/b', payload: Buffer.from('x'), qos: 1, retain: false, properties: { userProperties: { k: 'v' } } }, 'c', 0);
+    expect(messageToMqtt(withUser, 0).propertyFree).toBe(false);
+    const withType = mqttToMessage({ topic: 'a/b', payload: Buffer.from('x'), qos: 1, retain: true, properties: { contentType: 't' } }, 'c', 0);
+    expect(messageToMqtt(withType, 0).propertyFree).toBe(false);
+  });
+
   test('AMQP-origin message: key → topic, headers → user properties, no publish QoS', () => {
     const out = messageToMqtt(
       { exchange: 'amq.topic', routingKey: 'sensors.kitchen', body: Buffer.from('21'), properties: { headers: { n: 5, flag: true, nested: { a: 1 } }, correlationId: 'abc' } },

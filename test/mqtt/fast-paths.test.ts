@@ -1,11 +1,12 @@
 /**
  * Behaviour behind the per-message fast paths: a message converted once and shared by every subscriber of a
  * fan-out (each still gets its own v5 properties and packet ids), subscription matches remembered per topic
- * until SUBSCRIBE/UNSUBSCRIBE change them, and clean-session packet ids that are not recorded in the session.
+ * until SUBSCRIBE/UNSUBSCRIBE change them, clean-session packet ids that are not recorded in the session, and
+ * persistent-session packet ids written into the session record only when it is saved (takeover, disconnect).
  */
 import type { IPublishPacket } from 'mqtt-packet';
 import { startBroker, type InProcessBroker } from '../helpers/broker';
-import { closeAllClients, Collector, connectClient } from './helpers';
+import { closeAllClients, Collector, connectClient, RawClient } from './helpers';
 
 let b: InProcessBroker;
 let url: string;
@@ -71,6 +72,43 @@ describe('mqtt per-message fast paths', () => {
     await pub.publishAsync('memo/x', 'c', { qos: 1 });
     const got = await col.waitFor(3);
     expect(got.map((m) => [m.payload.toString(), m.packet.qos])).toEqual([['a', 1], ['b', 0], ['c', 1]]);
+  });
+
+  test('[MQTT-4.4.0-1] persistent session: after a takeover only the unacknowledged deliveries come back, with their ids', async () => {
+    const r = await RawClient.open(b.ports.mqtt, 4);
+    await r.connect('pids', { clean: false });
+    r.send({ cmd: 'subscribe', messageId: 1, subscriptions: [{ topic: 'pids/x', qos: 1 }] });
+    await r.next('suback');
+    const { client: pub } = await connectClient(url, { clientId: 'pids-pub' });
+    for (let i = 0; i < 5; i++) await pub.publishAsync('pids/x', `m${i}`, { qos: 1 });
+    const first: IPublishPacket[] = [];
+    for (let i = 0; i < 5; i++) first.push((await r.next('publish')) as IPublishPacket);
+    r.send({ cmd: 'puback', messageId: first[1].messageId });
+    r.send({ cmd: 'puback', messageId: first[3].messageId });
+    // A PINGRESP proves the PUBACKs were handled before the takeover.
+    r.send({ cmd: 'pingreq' });
+    await r.next('pingresp');
+    // Takeover (not a socket close): the old connection saves the session with its ids in flight.
+    const r2 = await RawClient.open(b.ports.mqtt, 4);
+    await r2.connect('pids', { clean: false });
+    const again: IPublishPacket[] = [];
+    for (let i = 0; i < 3; i++) again.push((await r2.next('publish')) as IPublishPacket);
+    expect(again.map((p) => [p.payload.toString(), p.messageId, p.dup])).toEqual([0, 2, 4].map((i) => [`m${i}`, first[i].messageId, true]));
+    for (const p of again) r2.send({ cmd: 'puback', messageId: p.messageId });
+    // A fresh message takes an id none of the redeliveries holds.
+    await pub.publishAsync('pids/x', 'fresh', { qos: 1 });
+    const fresh = (await r2.next('publish')) as IPublishPacket;
+    expect(fresh.payload.toString()).toBe('fresh');
+    expect(fresh.dup).toBe(false);
+    r2.send({ cmd: 'puback', messageId: fresh.messageId });
+    // Everything acknowledged: a later resume owes nothing.
+    r2.send({ cmd: 'pingreq' });
+    await r2.next('pingresp');
+    r2.send({ cmd: 'disconnect' });
+    await r2.waitClosed();
+    const r3 = await RawClient.open(b.ports.mqtt, 4);
+    await r3.connect('pids', { clean: false });
+    await expect(r3.next('publish', 300)).rejects.toThrow('timed out');
   });
 
   test('a clean session delivers QoS 1 without recording packet ids in the session', async () => {

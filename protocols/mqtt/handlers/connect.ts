@@ -19,10 +19,12 @@ import { exchangeForFilter, exchangeForTopic, isValidUtf8 } from '../convert';
 export const MQTT_CLIENT_ID_MAX_BYTES = 65_535;
 
 function refuse(conn: MqttConnection, reasonCode: number): void {
+  // CONNACK may carry a Reason String whatever Request Problem Information says (v5 §3.1.2.11.7).
+  const properties = conn.problemProperties([reasonCode], undefined, true);
   const packet: IConnackPacket = {
     cmd: 'connack',
     sessionPresent: false,
-    ...(conn.protocolVersion === 5 ? { reasonCode } : { returnCode: v3ConnackCode(reasonCode) }),
+    ...(conn.protocolVersion === 5 ? { reasonCode, ...(properties && { properties }) } : { returnCode: v3ConnackCode(reasonCode) }),
   };
   conn.send(packet);
   void conn.shutdown('refused');
@@ -50,6 +52,9 @@ export async function handleConnect(conn: MqttConnection, p: IConnectPacket): Pr
   conn.state = 'connecting';
   conn.protocolVersion = p.protocolVersion === 5 ? 5 : p.protocolVersion === 3 ? 3 : 4;
   const v5 = conn.protocolVersion === 5;
+  // A refusing CONNACK must already respect the client's Maximum Packet Size (0 is refused below).
+  const maxPacket = p.properties?.maximumPacketSize;
+  if (maxPacket !== undefined && maxPacket > 0) conn.clientPacketSizeMax = maxPacket;
   const bad = validate(conn, p);
   if (bad !== null) {
     if (bad === RC.MALFORMED_PACKET && !v5) void conn.shutdown('refused');
@@ -195,7 +200,7 @@ async function setUpQueues(conn: MqttConnection, session: SessionState): Promise
 
 /** After CONNACK: PUBRELs still owed from the last connection [MQTT-4.4.0-1], then the queues. */
 function startDelivery(conn: MqttConnection, session: SessionState): void {
-  for (const id of Object.values(session.outboundIds ?? {})) conn.out.reservedIds.add(id);
+  conn.out.resumeIds(session.outboundIds);
   for (const id of session.outboundPubrel) conn.send({ cmd: 'pubrel', messageId: id });
   conn.out.consume(conn.hub.vhost.queue(session.queue, conn.owner), null);
   for (const filter of Object.keys(session.subscriptions)) {

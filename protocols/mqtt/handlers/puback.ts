@@ -10,7 +10,6 @@ export function handlePuback(conn: MqttConnection, packet: IPubackPacket): void 
     return;
   }
   conn.out.inflight.delete(id);
-  conn.out.forgetPacketId(f.key);
   conn.out.ackDelivery(f.handle, f.deliveryId);
   conn.out.resume();
 }

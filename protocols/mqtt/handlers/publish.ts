@@ -50,7 +50,9 @@ function refuse(conn: MqttConnection, packet: IPublishPacket, reasonCode: number
     void conn.closeWith(reasonCode, 'protocol-error');
     return;
   }
-  conn.send({ cmd: packet.qos === 1 ? 'puback' : 'pubrec', messageId: packet.messageId, reasonCode: pubackReason(reasonCode) });
+  const code = pubackReason(reasonCode);
+  const properties = conn.problemProperties([code]);
+  conn.send({ cmd: packet.qos === 1 ? 'puback' : 'pubrec', messageId: packet.messageId, reasonCode: code, ...(properties && { properties }) });
 }
 
 export function handlePublish(conn: MqttConnection, packet: IPublishPacket): void {

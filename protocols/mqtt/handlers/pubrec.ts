@@ -18,11 +18,13 @@ export async function handlePubrec(conn: MqttConnection, packet: IPubrecPacket):
       conn.send({ cmd: 'pubrel', messageId: id });
       return;
     }
-    if (conn.protocolVersion === 5) conn.send({ cmd: 'pubrel', messageId: id, reasonCode: RC.PACKET_ID_NOT_FOUND });
+    if (conn.protocolVersion === 5) {
+      const properties = conn.problemProperties([RC.PACKET_ID_NOT_FOUND]);
+      conn.send({ cmd: 'pubrel', messageId: id, reasonCode: RC.PACKET_ID_NOT_FOUND, ...(properties && { properties }) });
+    }
     return;
   }
   conn.out.inflight.delete(id);
-  conn.out.forgetPacketId(f.key);
   conn.out.ackDelivery(f.handle, f.deliveryId);
   // A v5 PUBREC with a failure reason ends the exchange: no PUBREL (v5 §4.3.3, 3.1.1 §4.3.3).
   if ((packet.reasonCode ?? 0) >= 0x80) {

@@ -14,7 +14,8 @@ export async function handlePubrel(conn: MqttConnection, packet: IPubrelPacket):
   const i = session.inboundQos2.indexOf(id);
   if (i < 0) {
     // Already completed (a retransmitted PUBREL): PUBCOMP again; v5 says which (v5 §4.3.3, 3.1.1 §4.3.3).
-    conn.send(conn.protocolVersion === 5 ? { cmd: 'pubcomp', messageId: id, reasonCode: RC.PACKET_ID_NOT_FOUND } : { cmd: 'pubcomp', messageId: id });
+    const properties = conn.problemProperties([RC.PACKET_ID_NOT_FOUND]);
+    conn.send(conn.protocolVersion === 5 ? { cmd: 'pubcomp', messageId: id, reasonCode: RC.PACKET_ID_NOT_FOUND, ...(properties && { properties }) } : { cmd: 'pubcomp', messageId: id });
     return;
   }
   session.inboundQos2.splice(i, 1);

@@ -94,6 +94,7 @@ export async function handleSubscribe(conn: MqttConnection, packet: ISubscribePa
     }
   }
   await conn.hub.sessions.save(session);
-  conn.send({ cmd: 'suback', messageId: packet.messageId, granted });
+  const properties = conn.problemProperties(granted);
+  conn.send({ cmd: 'suback', messageId: packet.messageId, granted, ...(properties && { properties }) });
   for (const filter of replay) replayRetained(conn, session, filter);
 }

@@ -35,6 +35,7 @@ export async function handleUnsubscribe(conn: MqttConnection, packet: IUnsubscri
     }
   }
   await conn.hub.sessions.save(session);
-  if (conn.protocolVersion === 5) conn.send({ cmd: 'unsuback', messageId: packet.messageId, granted: codes });
+  const properties = conn.problemProperties(codes);
+  if (conn.protocolVersion === 5) conn.send({ cmd: 'unsuback', messageId: packet.messageId, granted: codes, ...(properties && { properties }) });
   else conn.send({ cmd: 'unsuback', messageId: packet.messageId, granted: [] });
 }
