@@ -2,22 +2,14 @@
 import type { IConnackPacket, IDisconnectPacket } from 'mqtt-packet';
 import { generate } from 'mqtt-packet';
 import { createMqttServer } from '../../protocols/mqtt/server';
-import { startBroker, type InProcessBroker } from '../helpers/broker';
-import { closeAllClients, Collector, connectClient, RawClient } from './helpers';
+import { startBroker } from '../helpers/broker';
+import { closeAllClients, Collector, connectClient, RawClient, useMqttBroker } from './helpers';
 
-let b: InProcessBroker;
-let url: string;
-
-beforeAll(async () => {
-  b = await startBroker();
-  url = `mqtt://127.0.0.1:${b.ports.mqtt}`;
-});
-afterEach(closeAllClients);
-afterAll(async () => b.stop());
+const mq = useMqttBroker();
 
 /** A control client that must keep working whatever the others send. */
 async function assertBrokerServes(tag: string): Promise<void> {
-  const { client } = await connectClient(url, { clientId: `alive-${tag}` });
+  const { client } = await connectClient(mq.url, { clientId: `alive-${tag}` });
   const col = new Collector(client);
   await client.subscribeAsync(`alive/${tag}`, { qos: 1 });
   await client.publishAsync(`alive/${tag}`, 'ok', { qos: 1 });
@@ -27,14 +19,14 @@ async function assertBrokerServes(tag: string): Promise<void> {
 
 describe('mqtt bad input', () => {
   test('[MQTT-3.1.0-1] a packet before CONNECT closes the connection without a reply', async () => {
-    const r = await RawClient.open(b.ports.mqtt, 4);
+    const r = await RawClient.open(mq.broker.ports.mqtt, 4);
     r.send({ cmd: 'pingreq' });
     await r.waitClosed();
     expect(r.packets).toEqual([]);
   });
 
   test('a connection that sends no CONNECT is closed after the connect timeout', async () => {
-    const srv = createMqttServer(b.broker.context(), { host: '127.0.0.1', port: 0, connectTimeoutMs: 200, sysIntervalMs: 0 });
+    const srv = createMqttServer(mq.broker.broker.context(), { host: '127.0.0.1', port: 0, connectTimeoutMs: 200, sysIntervalMs: 0 });
     await srv.start();
     try {
       const r = await RawClient.open(srv.port(), 4);
@@ -46,7 +38,7 @@ describe('mqtt bad input', () => {
   });
 
   test('[MQTT-3.1.0-2] a second CONNECT is a protocol error (v5 DISCONNECT 0x82)', async () => {
-    const r = await RawClient.open(b.ports.mqtt, 5);
+    const r = await RawClient.open(mq.broker.ports.mqtt, 5);
     await r.connect('twice');
     r.send({ cmd: 'connect', protocolId: 'MQTT', protocolVersion: 5, clientId: 'twice', clean: true, keepalive: 0 });
     const d = (await r.next('disconnect')) as IDisconnectPacket;
@@ -56,19 +48,19 @@ describe('mqtt bad input', () => {
   });
 
   test('[MQTT-3.3.2-2] wildcards in a PUBLISH topic: v5 DISCONNECT 0x90, v3 close', async () => {
-    const r = await RawClient.open(b.ports.mqtt, 5);
+    const r = await RawClient.open(mq.broker.ports.mqtt, 5);
     await r.connect('wild-pub');
     r.send({ cmd: 'publish', topic: 'a/+', payload: Buffer.from('x'), qos: 0, dup: false, retain: false });
     expect(((await r.next('disconnect')) as IDisconnectPacket).reasonCode).toBe(0x90);
     await r.waitClosed();
-    const r4 = await RawClient.open(b.ports.mqtt, 4);
+    const r4 = await RawClient.open(mq.broker.ports.mqtt, 4);
     await r4.connect('wild-pub4');
     r4.send({ cmd: 'publish', topic: 'a/#', payload: Buffer.from('x'), qos: 1, messageId: 1, dup: false, retain: false });
     await r4.waitClosed();
   });
 
   test('[MQTT-1.5.3-1] invalid UTF-8 in a topic is malformed (v5 DISCONNECT 0x81)', async () => {
-    const r = await RawClient.open(b.ports.mqtt, 5);
+    const r = await RawClient.open(mq.broker.ports.mqtt, 5);
     await r.connect('utf8');
     // PUBLISH QoS 0, topic length 2, bytes C3 28 (invalid sequence), no properties, payload 'x'
     r.sendBytes([0x30, 0x06, 0x00, 0x02, 0xc3, 0x28, 0x00, 0x78]);
@@ -77,7 +69,7 @@ describe('mqtt bad input', () => {
   });
 
   test('malformed packet (reserved flag bits) closes the connection', async () => {
-    const r = await RawClient.open(b.ports.mqtt, 4);
+    const r = await RawClient.open(mq.broker.ports.mqtt, 4);
     await r.connect('flags');
     r.sendBytes([0x82, 0x02, 0x00]); // SUBSCRIBE truncated
     r.sendBytes([0xc1, 0x00]); // PINGREQ with reserved flag set [MQTT-2.2.2-2]
@@ -97,7 +89,7 @@ describe('mqtt bad input', () => {
   });
 
   test('[MQTT-3.1.2-2] unsupported protocol level gets CONNACK 0x01, then a close', async () => {
-    const r = await RawClient.open(b.ports.mqtt, 4);
+    const r = await RawClient.open(mq.broker.ports.mqtt, 4);
     // CONNECT with protocol level 9
     r.sendBytes([0x10, 0x0c, 0x00, 0x04, 0x4d, 0x51, 0x54, 0x54, 0x09, 0x02, 0x00, 0x00, 0x00, 0x00]);
     expect(((await r.next('connack')) as IConnackPacket).returnCode).toBe(1);
@@ -105,7 +97,7 @@ describe('mqtt bad input', () => {
   });
 
   test('a client writing one byte at a time is served normally', async () => {
-    const r = await RawClient.open(b.ports.mqtt, 5);
+    const r = await RawClient.open(mq.broker.ports.mqtt, 5);
     const bytes = Buffer.concat([
       generate({ cmd: 'connect', protocolId: 'MQTT', protocolVersion: 5, clientId: 'trickle', clean: true, keepalive: 0 }, { protocolVersion: 5 }),
       generate({ cmd: 'subscribe', messageId: 1, subscriptions: [{ topic: 'trickle/#', qos: 1 }] }, { protocolVersion: 5 }),
@@ -126,7 +118,7 @@ describe('mqtt bad input', () => {
       return seed / 0x7fffffff;
     };
     // A client connected through the whole run must keep working too.
-    const { client: steady, col: steadyCol } = await connectClient(url, { clientId: 'fz-steady', protocolVersion: 5 });
+    const { client: steady, col: steadyCol } = await connectClient(mq.url, { clientId: 'fz-steady', protocolVersion: 5 });
     await steady.subscribeAsync('fz-steady/x', { qos: 1 });
     const v4 = [
       generate({ cmd: 'connect', protocolId: 'MQTT', protocolVersion: 4, clientId: 'fz', clean: true, keepalive: 0 }),
@@ -144,7 +136,7 @@ describe('mqtt bad input', () => {
     ];
     const rounds = 300;
     for (let i = 0; i < rounds; i++) {
-      const r = await RawClient.open(b.ports.mqtt, 4);
+      const r = await RawClient.open(mq.broker.ports.mqtt, 4);
       const parts: Buffer[] = [];
       if (i % 3 === 0) {
         parts.push(Buffer.from(Array.from({ length: 1 + Math.floor(rnd() * 200) }, () => Math.floor(rnd() * 256))));

@@ -1,17 +1,12 @@
 /** The conformance scenarios (conformance/mqtt) run against polymq itself. */
 import { runScenario } from '../../conformance/mqtt/run';
 import { scenarios } from '../../conformance/mqtt/scenarios';
-import { startBroker, type InProcessBroker } from '../helpers/broker';
+import { useMqttBroker } from './helpers';
 
-let b: InProcessBroker;
-
-beforeAll(async () => {
-  b = await startBroker();
-});
-afterAll(async () => b.stop());
+const mq = useMqttBroker();
 
 test.each(scenarios.map((s) => [`${s.name} [${s.spec.join(', ')}]`, s] as const))('conformance: %s', async (_name, s) => {
-  const r = await runScenario(`mqtt://127.0.0.1:${b.ports.mqtt}`, s);
+  const r = await runScenario(mq.url, s);
   expect(r.error).toBeUndefined();
   expect(r.ok).toBe(true);
 });

@@ -1,21 +1,15 @@
 /** AMQP ⇄ MQTT through amq.topic (RabbitMQ convention: `/` ⇄ `.`, `+` → `*`). */
 import amqp from 'amqplib';
-import { startBroker, type InProcessBroker } from '../helpers/broker';
-import { closeAllClients, Collector, connectClient } from './helpers';
 
-let b: InProcessBroker;
+import { closeAllClients, Collector, connectClient, useMqttBroker } from './helpers';
 
-beforeAll(async () => {
-  b = await startBroker();
-});
-afterEach(closeAllClients);
-afterAll(async () => b.stop());
+const mq = useMqttBroker();
 
 test('AMQP publish to amq.topic key sensors.kitchen reaches the MQTT subscriber of sensors/kitchen', async () => {
-  const { client } = await connectClient(`mqtt://127.0.0.1:${b.ports.mqtt}`, { clientId: 'x-mqtt-sub', protocolVersion: 5 });
+  const { client } = await connectClient(mq.url, { clientId: 'x-mqtt-sub', protocolVersion: 5 });
   const col = new Collector(client);
   await client.subscribeAsync('sensors/+', { qos: 1 });
-  const conn = await amqp.connect(`amqp://guest:guest@127.0.0.1:${b.ports.amqp}`);
+  const conn = await amqp.connect(`amqp://guest:guest@127.0.0.1:${mq.broker.ports.amqp}`);
   try {
     const ch = await conn.createConfirmChannel();
     ch.publish('amq.topic', 'sensors.kitchen', Buffer.from('21.5'), { contentType: 'text/plain', correlationId: 'c-7', headers: { unit: 'C' } });
@@ -32,7 +26,7 @@ test('AMQP publish to amq.topic key sensors.kitchen reaches the MQTT subscriber 
 });
 
 test('MQTT publish to sensors/kitchen reaches an AMQP queue bound with sensors.*', async () => {
-  const conn = await amqp.connect(`amqp://guest:guest@127.0.0.1:${b.ports.amqp}`);
+  const conn = await amqp.connect(`amqp://guest:guest@127.0.0.1:${mq.broker.ports.amqp}`);
   try {
     const ch = await conn.createChannel();
     const q = await ch.assertQueue('', { exclusive: true });
@@ -40,7 +34,7 @@ test('MQTT publish to sensors/kitchen reaches an AMQP queue bound with sensors.*
     const got = new Promise<amqp.ConsumeMessage>((resolve) => {
       void ch.consume(q.queue, (m) => m && resolve(m), { noAck: true });
     });
-    const { client } = await connectClient(`mqtt://127.0.0.1:${b.ports.mqtt}`, { clientId: 'x-mqtt-pub', protocolVersion: 5 });
+    const { client } = await connectClient(mq.url, { clientId: 'x-mqtt-pub', protocolVersion: 5 });
     await client.publishAsync('sensors/kitchen', 'hot', { qos: 1, properties: { userProperties: { k: 'v' }, responseTopic: 'replies/a' } });
     const m = await got;
     expect(m.fields.routingKey).toBe('sensors.kitchen');

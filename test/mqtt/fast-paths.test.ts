@@ -5,31 +5,23 @@
  * persistent-session packet ids written into the session record only when it is saved (takeover, disconnect).
  */
 import type { IPublishPacket } from 'mqtt-packet';
-import { startBroker, type InProcessBroker } from '../helpers/broker';
-import { closeAllClients, Collector, connectClient, RawClient } from './helpers';
 
-let b: InProcessBroker;
-let url: string;
+import { closeAllClients, Collector, connectClient, RawClient, useMqttBroker } from './helpers';
 
-beforeAll(async () => {
-  b = await startBroker();
-  url = `mqtt://127.0.0.1:${b.ports.mqtt}`;
-});
-afterEach(closeAllClients);
-afterAll(async () => b.stop());
+const mq = useMqttBroker();
 
 describe('mqtt per-message fast paths', () => {
   test('fan-out: v3.1.1 and v5 subscribers of one message each get their own QoS, ids and properties', async () => {
-    const { client: v5a } = await connectClient(url, { clientId: 'fan-v5a', protocolVersion: 5 });
-    const { client: v5b } = await connectClient(url, { clientId: 'fan-v5b', protocolVersion: 5 });
-    const { client: v4q0 } = await connectClient(url, { clientId: 'fan-v4q0', protocolVersion: 4 });
-    const { client: v4q1 } = await connectClient(url, { clientId: 'fan-v4q1', protocolVersion: 4 });
+    const { client: v5a } = await connectClient(mq.url, { clientId: 'fan-v5a', protocolVersion: 5 });
+    const { client: v5b } = await connectClient(mq.url, { clientId: 'fan-v5b', protocolVersion: 5 });
+    const { client: v4q0 } = await connectClient(mq.url, { clientId: 'fan-v4q0', protocolVersion: 4 });
+    const { client: v4q1 } = await connectClient(mq.url, { clientId: 'fan-v4q1', protocolVersion: 4 });
     const cols = [new Collector(v5a), new Collector(v5b), new Collector(v4q0), new Collector(v4q1)];
     await v5a.subscribeAsync('fan/+', { qos: 1, properties: { subscriptionIdentifier: 7 } });
     await v5b.subscribeAsync('fan/x', { qos: 0, properties: { subscriptionIdentifier: 9 } });
     await v4q0.subscribeAsync('fan/x', { qos: 0 });
     await v4q1.subscribeAsync('fan/#', { qos: 1 });
-    const { client: pub } = await connectClient(url, { clientId: 'fan-pub', protocolVersion: 4 });
+    const { client: pub } = await connectClient(mq.url, { clientId: 'fan-pub', protocolVersion: 4 });
     for (let i = 0; i < 3; i++) await pub.publishAsync('fan/x', `m${i}`, { qos: 1 });
     const got = await Promise.all(cols.map((c) => c.waitFor(3)));
     for (const msgs of got) expect(msgs.map((m) => m.payload.toString())).toEqual(['m0', 'm1', 'm2']);
@@ -41,13 +33,13 @@ describe('mqtt per-message fast paths', () => {
   });
 
   test('v5 user properties reach every subscriber of a fan-out unchanged (the shared conversion is not mutated)', async () => {
-    const { client: s1 } = await connectClient(url, { clientId: 'up-1', protocolVersion: 5 });
-    const { client: s2 } = await connectClient(url, { clientId: 'up-2', protocolVersion: 5 });
+    const { client: s1 } = await connectClient(mq.url, { clientId: 'up-1', protocolVersion: 5 });
+    const { client: s2 } = await connectClient(mq.url, { clientId: 'up-2', protocolVersion: 5 });
     const c1 = new Collector(s1);
     const c2 = new Collector(s2);
     await s1.subscribeAsync('up/x', { qos: 0, properties: { subscriptionIdentifier: 1 } });
     await s2.subscribeAsync('up/x', { qos: 0 });
-    const { client: pub } = await connectClient(url, { clientId: 'up-pub', protocolVersion: 5 });
+    const { client: pub } = await connectClient(mq.url, { clientId: 'up-pub', protocolVersion: 5 });
     await pub.publishAsync('up/x', 'p', { qos: 1, properties: { userProperties: { k: 'v' }, contentType: 'text/plain' } });
     const [[m1], [m2]] = await Promise.all([c1.waitFor(1), c2.waitFor(1)]);
     expect(m1.packet.properties).toEqual({ userProperties: { k: 'v' }, contentType: 'text/plain', subscriptionIdentifier: 1 });
@@ -55,11 +47,11 @@ describe('mqtt per-message fast paths', () => {
   });
 
   test('[MQTT-3.8.4-3] re-subscribing with another QoS and unsubscribing take effect on the next message', async () => {
-    const { client: sub } = await connectClient(url, { clientId: 'memo-sub' });
+    const { client: sub } = await connectClient(mq.url, { clientId: 'memo-sub' });
     const col = new Collector(sub);
     await sub.subscribeAsync('memo/x', { qos: 1 });
     await sub.subscribeAsync('memo/#', { qos: 1 });
-    const { client: pub } = await connectClient(url, { clientId: 'memo-pub' });
+    const { client: pub } = await connectClient(mq.url, { clientId: 'memo-pub' });
     await pub.publishAsync('memo/x', 'a', { qos: 1 });
     await col.waitFor(1);
     // Both filters now QoS 0: the remembered match for memo/x must not keep QoS 1.
@@ -75,11 +67,11 @@ describe('mqtt per-message fast paths', () => {
   });
 
   test('[MQTT-4.4.0-1] persistent session: after a takeover only the unacknowledged deliveries come back, with their ids', async () => {
-    const r = await RawClient.open(b.ports.mqtt, 4);
+    const r = await RawClient.open(mq.broker.ports.mqtt, 4);
     await r.connect('pids', { clean: false });
     r.send({ cmd: 'subscribe', messageId: 1, subscriptions: [{ topic: 'pids/x', qos: 1 }] });
     await r.next('suback');
-    const { client: pub } = await connectClient(url, { clientId: 'pids-pub' });
+    const { client: pub } = await connectClient(mq.url, { clientId: 'pids-pub' });
     for (let i = 0; i < 5; i++) await pub.publishAsync('pids/x', `m${i}`, { qos: 1 });
     const first: IPublishPacket[] = [];
     for (let i = 0; i < 5; i++) first.push((await r.next('publish')) as IPublishPacket);
@@ -89,7 +81,7 @@ describe('mqtt per-message fast paths', () => {
     r.send({ cmd: 'pingreq' });
     await r.next('pingresp');
     // Takeover (not a socket close): the old connection saves the session with its ids in flight.
-    const r2 = await RawClient.open(b.ports.mqtt, 4);
+    const r2 = await RawClient.open(mq.broker.ports.mqtt, 4);
     await r2.connect('pids', { clean: false });
     const again: IPublishPacket[] = [];
     for (let i = 0; i < 3; i++) again.push((await r2.next('publish')) as IPublishPacket);
@@ -106,16 +98,16 @@ describe('mqtt per-message fast paths', () => {
     await r2.next('pingresp');
     r2.send({ cmd: 'disconnect' });
     await r2.waitClosed();
-    const r3 = await RawClient.open(b.ports.mqtt, 4);
+    const r3 = await RawClient.open(mq.broker.ports.mqtt, 4);
     await r3.connect('pids', { clean: false });
     await expect(r3.next('publish', 300)).rejects.toThrow('timed out');
   });
 
   test('a clean session delivers QoS 1 without recording packet ids in the session', async () => {
-    const { client: sub } = await connectClient(url, { clientId: 'clean-ids', clean: true });
+    const { client: sub } = await connectClient(mq.url, { clientId: 'clean-ids', clean: true });
     const col = new Collector(sub);
     await sub.subscribeAsync('ids/x', { qos: 1 });
-    const { client: pub } = await connectClient(url, { clientId: 'clean-ids-pub' });
+    const { client: pub } = await connectClient(mq.url, { clientId: 'clean-ids-pub' });
     for (let i = 0; i < 20; i++) await pub.publishAsync('ids/x', `m${i}`, { qos: 1 });
     const got = await col.waitFor(20);
     const ids = got.map((m) => m.packet.messageId);

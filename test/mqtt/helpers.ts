@@ -5,6 +5,8 @@
 import net from 'node:net';
 import { connect, type IClientOptions, type IConnackPacket, type IPublishPacket, type MqttClient } from 'mqtt';
 import { generate, parser, type Packet } from 'mqtt-packet';
+import type { BrokerOptions } from '../../src/broker';
+import { startBroker, type InProcessBroker } from '../helpers/broker';
 
 export interface Received {
   topic: string;
@@ -36,6 +38,39 @@ export function connectClient(url: string, opts: IClientOptions = {}): Promise<{
       reject(err);
     });
   });
+}
+
+export interface MqttTestBroker {
+  readonly broker: InProcessBroker;
+  /** mqtt://127.0.0.1:<its MQTT port> */
+  readonly url: string;
+}
+
+/**
+ * One in-process broker for the whole file (started in beforeAll, stopped in afterAll), and every client the
+ * helpers opened closed after each test.
+ */
+export function useMqttBroker(opts: BrokerOptions = {}): MqttTestBroker {
+  let started: InProcessBroker | undefined;
+  beforeAll(async () => {
+    started = await startBroker(opts);
+  });
+  afterEach(closeAllClients);
+  afterAll(async () => {
+    await started?.stop();
+  });
+  const broker = (): InProcessBroker => {
+    if (started === undefined) throw new Error('the MQTT test broker is not started (use it inside tests)');
+    return started;
+  };
+  return {
+    get broker() {
+      return broker();
+    },
+    get url() {
+      return `mqtt://127.0.0.1:${broker().ports.mqtt}`;
+    },
+  };
 }
 
 export class Collector {

@@ -1,25 +1,17 @@
 /** Bounded resources: the offline queue limit (drop-head) and socket backpressure towards a slow reader. */
 import type { IPublishPacket } from 'mqtt-packet';
-import { startBroker, waitFor, type InProcessBroker } from '../helpers/broker';
-import { closeAllClients, connectClient, RawClient } from './helpers';
+import { startBroker, waitFor } from '../helpers/broker';
+import { closeAllClients, connectClient, RawClient, useMqttBroker } from './helpers';
 
-let b: InProcessBroker;
-let url: string;
-
-beforeAll(async () => {
-  b = await startBroker({ limits: { mqttOfflineQueueMax: 3 } });
-  url = `mqtt://127.0.0.1:${b.ports.mqtt}`;
-});
-afterEach(closeAllClients);
-afterAll(async () => b.stop());
+const mq = useMqttBroker({ limits: { mqttOfflineQueueMax: 3 } });
 
 test('offline queue limit: the oldest messages are dropped (x-max-length, drop-head)', async () => {
-  const s = await connectClient(url, { clientId: 'offline', clean: false });
+  const s = await connectClient(mq.url, { clientId: 'offline', clean: false });
   await s.client.subscribeAsync('off/x', { qos: 1 });
   await s.client.endAsync();
-  const { client: pub } = await connectClient(url, { clientId: 'offline-pub' });
+  const { client: pub } = await connectClient(mq.url, { clientId: 'offline-pub' });
   for (let i = 0; i < 6; i++) await pub.publishAsync('off/x', `m${i}`, { qos: 1 });
-  const again = await connectClient(url, { clientId: 'offline', clean: false });
+  const again = await connectClient(mq.url, { clientId: 'offline', clean: false });
   const got = await again.col.waitFor(3);
   expect(got.map((m) => m.payload.toString())).toEqual(['m3', 'm4', 'm5']);
 });

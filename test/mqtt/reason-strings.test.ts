@@ -6,18 +6,10 @@
 import type { MqttClient } from 'mqtt';
 import type { IConnackPacket, IDisconnectPacket, IPubcompPacket, IPubrelPacket, ISubackPacket, IUnsubackPacket, Packet } from 'mqtt-packet';
 import { MQTT_REASON_STRING_MAX_CHARS, reasonText } from '../../protocols/mqtt/reason';
-import { startBroker, type InProcessBroker } from '../helpers/broker';
-import { closeAllClients, connectClient, RawClient } from './helpers';
 
-let b: InProcessBroker;
-let url: string;
+import { closeAllClients, connectClient, RawClient, useMqttBroker } from './helpers';
 
-beforeAll(async () => {
-  b = await startBroker();
-  url = `mqtt://127.0.0.1:${b.ports.mqtt}`;
-});
-afterEach(closeAllClients);
-afterAll(async () => b.stop());
+const mq = useMqttBroker();
 
 /** Every packet the client receives, in order (mqtt.js hands acknowledgements to callbacks, not events). */
 function recordPackets(client: MqttClient): Packet[] {
@@ -46,7 +38,7 @@ describe('mqtt 5 reason strings', () => {
   });
 
   test('PUBACK and PUBREC with an error code carry a Reason String; a success code does not', async () => {
-    const { client } = await connectClient(url, { clientId: 'rs-puback', protocolVersion: 5 });
+    const { client } = await connectClient(mq.url, { clientId: 'rs-puback', protocolVersion: 5 });
     const q1 = await publishBadUtf8(client, 1);
     expect(q1.code).toBe(0x99);
     expect(q1.reasonString).toMatch(/payload/);
@@ -61,7 +53,7 @@ describe('mqtt 5 reason strings', () => {
   });
 
   test('SUBACK with a refused filter carries a Reason String; an all-granted SUBACK does not', async () => {
-    const { client } = await connectClient(url, { clientId: 'rs-suback', protocolVersion: 5 });
+    const { client } = await connectClient(mq.url, { clientId: 'rs-suback', protocolVersion: 5 });
     const seen = recordPackets(client);
     await client.subscribeAsync(['$share//bad', 'rs/good'], { qos: 1 }).catch(() => undefined);
     await client.subscribeAsync('rs/fine', { qos: 1 });
@@ -73,7 +65,7 @@ describe('mqtt 5 reason strings', () => {
   });
 
   test('UNSUBACK 0x11 (not an error) carries no Reason String', async () => {
-    const { client } = await connectClient(url, { clientId: 'rs-unsuback', protocolVersion: 5 });
+    const { client } = await connectClient(mq.url, { clientId: 'rs-unsuback', protocolVersion: 5 });
     const seen = recordPackets(client);
     await client.unsubscribeAsync('rs/never');
     const u = seen.find((p): p is IUnsubackPacket => p.cmd === 'unsuback');
@@ -82,7 +74,7 @@ describe('mqtt 5 reason strings', () => {
   });
 
   test('PUBREL and PUBCOMP 0x92 (packet identifier not found) carry a Reason String', async () => {
-    const r = await RawClient.open(b.ports.mqtt, 5);
+    const r = await RawClient.open(mq.broker.ports.mqtt, 5);
     await r.connect('rs-qos2');
     r.send({ cmd: 'pubrec', messageId: 77 });
     const rel = (await r.next('pubrel')) as IPubrelPacket;
@@ -96,7 +88,7 @@ describe('mqtt 5 reason strings', () => {
 
   test('refusing CONNACK carries a Reason String (also with Request Problem Information 0)', async () => {
     for (const requestProblemInformation of [true, false]) {
-      const r = await RawClient.open(b.ports.mqtt, 5);
+      const r = await RawClient.open(mq.broker.ports.mqtt, 5);
       const c = (await r.connect(`rs-auth-${requestProblemInformation}`, { properties: { authenticationMethod: 'SCRAM-SHA-1', requestProblemInformation } })) as IConnackPacket;
       expect(c.reasonCode).toBe(0x8c);
       expect(c.properties?.reasonString).toMatch(/authentication method/);
@@ -104,16 +96,16 @@ describe('mqtt 5 reason strings', () => {
   });
 
   test('server DISCONNECT on takeover carries a Reason String', async () => {
-    const { client: first } = await connectClient(url, { clientId: 'rs-take', protocolVersion: 5 });
+    const { client: first } = await connectClient(mq.url, { clientId: 'rs-take', protocolVersion: 5 });
     const gone = new Promise<IDisconnectPacket>((resolve) => first.once('disconnect', resolve));
-    await connectClient(url, { clientId: 'rs-take', protocolVersion: 5 });
+    await connectClient(mq.url, { clientId: 'rs-take', protocolVersion: 5 });
     const d = await gone;
     expect(d.reasonCode).toBe(0x8e);
     expect(d.properties?.reasonString).toMatch(/taken over/);
   });
 
   test('[MQTT-3.1.2-29] Request Problem Information 0: error acknowledgements without a Reason String', async () => {
-    const { client } = await connectClient(url, { clientId: 'rs-rpi0', protocolVersion: 5, properties: { requestProblemInformation: false } });
+    const { client } = await connectClient(mq.url, { clientId: 'rs-rpi0', protocolVersion: 5, properties: { requestProblemInformation: false } });
     const q1 = await publishBadUtf8(client, 1);
     expect(q1.code).toBe(0x99);
     expect(q1.reasonString).toBeUndefined();
@@ -126,7 +118,7 @@ describe('mqtt 5 reason strings', () => {
 
   test('[MQTT-3.4.2-2] a Reason String that would exceed the client’s Maximum Packet Size is dropped', async () => {
     // 32 bytes hold our CONNACK (24) and a bare PUBACK (6), not a PUBACK with a Reason String.
-    const { client } = await connectClient(url, { clientId: 'rs-mps', protocolVersion: 5, properties: { maximumPacketSize: 32 } });
+    const { client } = await connectClient(mq.url, { clientId: 'rs-mps', protocolVersion: 5, properties: { maximumPacketSize: 32 } });
     const q1 = await publishBadUtf8(client, 1);
     expect(q1.code).toBe(0x99);
     expect(q1.reasonString).toBeUndefined();

@@ -1,19 +1,11 @@
 /** $SYS topics like Mosquitto's, published at start and every interval as retained messages. */
-import { startBroker, type InProcessBroker } from '../helpers/broker';
 import { createMqttServer } from '../../protocols/mqtt/server';
-import { closeAllClients, Collector, connectClient } from './helpers';
+import { closeAllClients, Collector, connectClient, useMqttBroker } from './helpers';
 
-let b: InProcessBroker;
-
-beforeAll(async () => {
-  b = await startBroker();
-});
-afterEach(closeAllClients);
-afterAll(async () => b.stop());
+const mq = useMqttBroker();
 
 test('$SYS/broker/* values are delivered on subscribe (retained); # does not match them [MQTT-4.7.2-1]', async () => {
-  const url = `mqtt://127.0.0.1:${b.ports.mqtt}`;
-  const { client } = await connectClient(url, { clientId: 'sys-1' });
+  const { client } = await connectClient(mq.url, { clientId: 'sys-1' });
   const col = new Collector(client);
   await client.subscribeAsync('#', { qos: 0 });
   await client.subscribeAsync('$SYS/broker/#', { qos: 0 });
@@ -28,7 +20,7 @@ test('$SYS/broker/* values are delivered on subscribe (retained); # does not mat
 });
 
 test('$SYS values are republished every interval; an offline # session does not collect them', async () => {
-  const srv = createMqttServer(b.broker.context(), { host: '127.0.0.1', port: 0, sysIntervalMs: 100 });
+  const srv = createMqttServer(mq.broker.broker.context(), { host: '127.0.0.1', port: 0, sysIntervalMs: 100 });
   await srv.start();
   try {
     const u = `mqtt://127.0.0.1:${srv.port()}`;
@@ -40,7 +32,7 @@ test('$SYS values are republished every interval; an offline # session does not 
     // the retained value, then at least two periodic publishes
     await col.waitFor(3);
     expect(col.messages.every((m) => m.topic === '$SYS/broker/uptime')).toBe(true);
-    const q = b.broker.context().defaultVhost.queue('mqtt-subscription-sys-hashqos1', 'test');
+    const q = mq.broker.broker.context().defaultVhost.queue('mqtt-subscription-sys-hashqos1', 'test');
     expect(q.info().messageCount).toBe(0);
   } finally {
     await closeAllClients();

@@ -2,25 +2,17 @@
 import { generate, type IConnackPacket, type IDisconnectPacket, type IPubackPacket, type IPublishPacket } from 'mqtt-packet';
 import { createMqttServer } from '../../protocols/mqtt/server';
 import type { StreamProtocolServer } from '../../src/core/types';
-import { startBroker, type InProcessBroker } from '../helpers/broker';
-import { closeAllClients, Collector, connectClient, RawClient } from './helpers';
+import { startBroker } from '../helpers/broker';
+import { closeAllClients, Collector, connectClient, RawClient, useMqttBroker } from './helpers';
 
-let b: InProcessBroker;
-let url: string;
-
-beforeAll(async () => {
-  b = await startBroker();
-  url = `mqtt://127.0.0.1:${b.ports.mqtt}`;
-});
-afterEach(closeAllClients);
-afterAll(async () => b.stop());
+const mq = useMqttBroker();
 
 describe('mqtt 5', () => {
   test('publish properties round-trip to a v5 subscriber', async () => {
-    const { client: sub } = await connectClient(url, { clientId: 'props-sub', protocolVersion: 5 });
+    const { client: sub } = await connectClient(mq.url, { clientId: 'props-sub', protocolVersion: 5 });
     const col = new Collector(sub);
     await sub.subscribeAsync('props/x', { qos: 1 });
-    const { client: pub } = await connectClient(url, { clientId: 'props-pub', protocolVersion: 5 });
+    const { client: pub } = await connectClient(mq.url, { clientId: 'props-pub', protocolVersion: 5 });
     await pub.publishAsync('props/x', 'body', {
       qos: 1,
       properties: {
@@ -44,19 +36,19 @@ describe('mqtt 5', () => {
   });
 
   test('[MQTT-3.3.2-5] message expiry: an expired queued message is not delivered', async () => {
-    const r = await RawClient.open(b.ports.mqtt, 5);
+    const r = await RawClient.open(mq.broker.ports.mqtt, 5);
     await r.connect('expiry-sub', { clean: false, properties: { sessionExpiryInterval: 60 } });
     r.send({ cmd: 'subscribe', messageId: 1, subscriptions: [{ topic: 'exp/x', qos: 1 }] });
     await r.next('suback');
     r.send({ cmd: 'disconnect' });
     await r.waitClosed();
-    const { client: pub } = await connectClient(url, { clientId: 'expiry-pub', protocolVersion: 5 });
+    const { client: pub } = await connectClient(mq.url, { clientId: 'expiry-pub', protocolVersion: 5 });
     await pub.publishAsync('exp/x', 'short', { qos: 1, properties: { messageExpiryInterval: 1 } });
     await pub.publishAsync('exp/x', 'long', { qos: 1, properties: { messageExpiryInterval: 600 } });
     // Let the short one expire: wait on a condition with a deadline (the broker clock, not a handshake).
     const until = Date.now() + 1100;
     while (Date.now() < until) await new Promise((res) => setTimeout(res, 50));
-    const r2 = await RawClient.open(b.ports.mqtt, 5);
+    const r2 = await RawClient.open(mq.broker.ports.mqtt, 5);
     await r2.connect('expiry-sub', { clean: false, properties: { sessionExpiryInterval: 60 } });
     const p = (await r2.next('publish')) as IPublishPacket;
     expect(p.payload.toString()).toBe('long');
@@ -64,10 +56,10 @@ describe('mqtt 5', () => {
   });
 
   test('topic aliases client → server, and an invalid alias → DISCONNECT 0x94', async () => {
-    const { client: sub } = await connectClient(url, { clientId: 'alias-sub' });
+    const { client: sub } = await connectClient(mq.url, { clientId: 'alias-sub' });
     const col = new Collector(sub);
     await sub.subscribeAsync('alias/#', { qos: 1 });
-    const r = await RawClient.open(b.ports.mqtt, 5);
+    const r = await RawClient.open(mq.broker.ports.mqtt, 5);
     await r.connect('alias-pub');
     r.send({ cmd: 'publish', topic: 'alias/long/name', payload: Buffer.from('1'), qos: 1, messageId: 1, dup: false, retain: false, properties: { topicAlias: 3 } });
     await r.next('puback');
@@ -81,11 +73,11 @@ describe('mqtt 5', () => {
   });
 
   test('topic aliases server → client when the client allows them', async () => {
-    const r = await RawClient.open(b.ports.mqtt, 5);
+    const r = await RawClient.open(mq.broker.ports.mqtt, 5);
     await r.connect('alias-out', { properties: { topicAliasMaximum: 5 } });
     r.send({ cmd: 'subscribe', messageId: 1, subscriptions: [{ topic: 'ao/#', qos: 0 }] });
     await r.next('suback');
-    const { client: pub } = await connectClient(url, { clientId: 'alias-out-pub' });
+    const { client: pub } = await connectClient(mq.url, { clientId: 'alias-out-pub' });
     await pub.publishAsync('ao/t', 'a', { qos: 1 });
     await pub.publishAsync('ao/t', 'b', { qos: 1 });
     const p1 = (await r.next('publish')) as IPublishPacket;
@@ -97,7 +89,7 @@ describe('mqtt 5', () => {
   });
 
   test('subscription identifiers are returned with matching messages', async () => {
-    const { client } = await connectClient(url, { clientId: 'subid', protocolVersion: 5 });
+    const { client } = await connectClient(mq.url, { clientId: 'subid', protocolVersion: 5 });
     const col = new Collector(client);
     await client.subscribeAsync('sid/a', { qos: 1, properties: { subscriptionIdentifier: 7 } });
     await client.subscribeAsync('sid/+', { qos: 1, properties: { subscriptionIdentifier: 9 } });
@@ -108,18 +100,18 @@ describe('mqtt 5', () => {
   });
 
   test('PUBACK 0x10 when no subscriber matched (v5)', async () => {
-    const r = await RawClient.open(b.ports.mqtt, 5);
+    const r = await RawClient.open(mq.broker.ports.mqtt, 5);
     await r.connect('nomatch');
     r.send({ cmd: 'publish', topic: 'nobody/here', payload: Buffer.from('x'), qos: 1, messageId: 3, dup: false, retain: false });
     expect(((await r.next('puback')) as IPubackPacket).reasonCode).toBe(0x10);
   });
 
   test('receive maximum: the server keeps at most the client’s Receive Maximum unacknowledged', async () => {
-    const r = await RawClient.open(b.ports.mqtt, 5);
+    const r = await RawClient.open(mq.broker.ports.mqtt, 5);
     await r.connect('rmax', { properties: { receiveMaximum: 2 } });
     r.send({ cmd: 'subscribe', messageId: 1, subscriptions: [{ topic: 'rmax', qos: 1 }] });
     await r.next('suback');
-    const { client: pub } = await connectClient(url, { clientId: 'rmax-pub' });
+    const { client: pub } = await connectClient(mq.url, { clientId: 'rmax-pub' });
     for (let i = 0; i < 5; i++) await pub.publishAsync('rmax', `m${i}`, { qos: 1 });
     const a = (await r.next('publish')) as IPublishPacket;
     const b2 = (await r.next('publish')) as IPublishPacket;
@@ -131,7 +123,7 @@ describe('mqtt 5', () => {
   });
 
   test('inbound receive maximum exceeded → DISCONNECT 0x93', async () => {
-    const r = await RawClient.open(b.ports.mqtt, 5);
+    const r = await RawClient.open(mq.broker.ports.mqtt, 5);
     const ack = (await r.connect('rmax-in')) as IConnackPacket;
     const max = ack.properties?.receiveMaximum ?? 0;
     expect(max).toBeGreaterThan(0);
@@ -145,11 +137,11 @@ describe('mqtt 5', () => {
   });
 
   test('maximum packet size: client limit drops oversize deliveries; our limit refuses oversize packets (0x95)', async () => {
-    const r = await RawClient.open(b.ports.mqtt, 5);
+    const r = await RawClient.open(mq.broker.ports.mqtt, 5);
     await r.connect('mps', { properties: { maximumPacketSize: 100 } });
     r.send({ cmd: 'subscribe', messageId: 1, subscriptions: [{ topic: 'mps', qos: 1 }] });
     await r.next('suback');
-    const { client: pub } = await connectClient(url, { clientId: 'mps-pub' });
+    const { client: pub } = await connectClient(mq.url, { clientId: 'mps-pub' });
     await pub.publishAsync('mps', Buffer.alloc(500), { qos: 1 });
     await pub.publishAsync('mps', 'small', { qos: 1 });
     expect(((await r.next('publish')) as IPublishPacket).payload.toString()).toBe('small');
@@ -168,7 +160,7 @@ describe('mqtt 5', () => {
   });
 
   test('server keep-alive: a v5 client asking more than the maximum gets Server Keep Alive', async () => {
-    const extra: StreamProtocolServer = createMqttServer(b.broker.context(), { host: '127.0.0.1', port: 0, keepAliveMaxSec: 10, sysIntervalMs: 0 });
+    const extra: StreamProtocolServer = createMqttServer(mq.broker.broker.context(), { host: '127.0.0.1', port: 0, keepAliveMaxSec: 10, sysIntervalMs: 0 });
     await extra.start();
     try {
       const r = await RawClient.open(extra.port(), 5);
@@ -180,7 +172,7 @@ describe('mqtt 5', () => {
   });
 
   test('request/response: response topic and correlation data reach the responder, reply reaches requester', async () => {
-    const { client: responder } = await connectClient(url, { clientId: 'rr-resp', protocolVersion: 5 });
+    const { client: responder } = await connectClient(mq.url, { clientId: 'rr-resp', protocolVersion: 5 });
     await responder.subscribeAsync('rr/req', { qos: 1 });
     responder.on('message', (_t, payload, packet) => {
       const p = packet.properties ?? {};
@@ -188,7 +180,7 @@ describe('mqtt 5', () => {
         responder.publishAsync(p.responseTopic, `re:${payload}`, { qos: 1, properties: { correlationData: p.correlationData } }).catch(() => undefined);
       }
     });
-    const { client: requester } = await connectClient(url, { clientId: 'rr-req', protocolVersion: 5 });
+    const { client: requester } = await connectClient(mq.url, { clientId: 'rr-req', protocolVersion: 5 });
     const col = new Collector(requester);
     await requester.subscribeAsync('rr/reply/me', { qos: 1 });
     await requester.publishAsync('rr/req', 'ping', { qos: 1, properties: { responseTopic: 'rr/reply/me', correlationData: Buffer.from('id-1') } });
