@@ -14,8 +14,8 @@ import { AmqpError, classify, replyText } from './errors';
 import type { AmqpConnection } from './connection';
 import { dispatch } from './dispatcher';
 import { Confirms } from './confirms';
-import { publishMessage } from './handlers/basic-publish';
-import { readU64 } from './codec/primitives';
+import { publishMessage, startPublish } from './handlers/basic-publish';
+import { readU64, readUtf8 } from './codec/primitives';
 import {
   BASIC_CLASS_ID,
   FRAME_TYPE,
@@ -32,6 +32,18 @@ import {
 
 /** basic.ack's class and method ids as the first 4 bytes of a method payload. */
 const BASIC_ACK_METHOD_ID = 0x003c0050;
+/** basic.publish's class and method ids, and its method id alone (what close frames name). */
+export const BASIC_PUBLISH_METHOD_ID = 0x003c0028;
+const BASIC_PUBLISH_METHOD = 40;
+/** Where basic.publish's exchange shortstr starts: after the ids (4), the ticket (2) and its length octet. */
+const BASIC_PUBLISH_EXCHANGE_AT = 7;
+/** basic.publish's payload around its two shortstrs: ids (4), ticket (2), two length octets, the bits octet. */
+const BASIC_PUBLISH_FIXED_BYTES = 9;
+/** basic.publish bits: mandatory, immediate. */
+const PUBLISH_BIT_MANDATORY = 1;
+const PUBLISH_BIT_IMMEDIATE = 2;
+/** Longest exchange name / routing key the fast path compares with the previous publish's before decoding. */
+const PUBLISH_NAME_REUSE_MAX_BYTES = 64;
 
 /** A basic.publish waiting for its content header and body. */
 export interface PendingPublish {
@@ -71,6 +83,18 @@ export class AmqpChannel {
   private opened = false;
 
   pendingPublish: PendingPublish | null = null;
+  /** The PendingPublish object of the previous publish, reused by the next (publishes are assembled one at a time). */
+  private spareContent: PendingPublish | null = null;
+  /**
+   * The previous fast-path publish's exchange and routing key, bytes and strings (see tryFastPublish); the byte
+   * buffers are allocated by the first publish (most channels of a connection-heavy broker never publish).
+   */
+  private lastExchangeBytes: Buffer | null = null;
+  private lastExchangeLen = -1;
+  private lastExchange = '';
+  private lastRoutingKeyBytes: Buffer | null = null;
+  private lastRoutingKeyLen = -1;
+  private lastRoutingKey = '';
   readonly consumers = new Map<string, ChannelConsumer>();
   /** Insertion order = delivery-tag order (tags only grow), which `multiple` acks rely on. */
   unacked = new Map<number, UnackedEntry>();
@@ -190,6 +214,78 @@ export class AmqpChannel {
 
   // ------------------------------------------------------------------------------------------ content
 
+  /** Starts assembling a publish's content (header and body frames follow). */
+  beginContent(exchange: string, routingKey: string, mandatory: boolean): void {
+    let p = this.spareContent;
+    if (p === null) {
+      p = { exchange, routingKey, mandatory, bodySize: 0, properties: null, rawProperties: null, parts: [], received: 0 };
+    } else {
+      this.spareContent = null;
+      p.exchange = exchange;
+      p.routingKey = routingKey;
+      p.mandatory = mandatory;
+    }
+    this.pendingPublish = p;
+  }
+
+  /**
+   * A method payload that may be basic.publish, the busiest inbound method: starts the publish and returns true
+   * when it is a well-formed basic.publish without `immediate` on an open channel with no content pending;
+   * false sends it down the generic path (decode, dispatch, and the errors that go with them). Errors of the
+   * publish itself (access refused) close the channel here as the generic path would.
+   */
+  tryFastPublish(payload: Buffer): boolean {
+    if (this.state !== 'open' || !this.opened || this.pendingPublish !== null) return false;
+    const end = payload.length;
+    if (end < BASIC_PUBLISH_FIXED_BYTES) return false;
+    const exAt = BASIC_PUBLISH_EXCHANGE_AT;
+    const exLen = payload[6];
+    const rkAt = exAt + exLen + 1;
+    if (rkAt >= end) return false;
+    const rkLen = payload[rkAt - 1];
+    if (rkAt + rkLen + 1 !== end) return false;
+    const bits = payload[end - 1];
+    if ((bits & PUBLISH_BIT_IMMEDIATE) !== 0) return false;
+    const exchange = this.publishExchange(payload, exAt, exLen);
+    const routingKey = this.publishRoutingKey(payload, rkAt, rkLen);
+    try {
+      startPublish(this, exchange, routingKey, (bits & PUBLISH_BIT_MANDATORY) !== 0);
+    } catch (err) {
+      this.fail(err, BASIC_CLASS_ID, BASIC_PUBLISH_METHOD);
+    }
+    return true;
+  }
+
+  /**
+   * Publishers repeat their exchange and routing key: when the bytes equal the previous publish's, reuse its
+   * string instead of decoding (and allocating) a new one per message.
+   */
+  private publishExchange(p: Buffer, at: number, len: number): string {
+    let last = this.lastExchangeBytes;
+    if (last !== null && len === this.lastExchangeLen && sameBytes(p, at, last, len)) return this.lastExchange;
+    const s = readUtf8(p, at, at + len);
+    if (len <= PUBLISH_NAME_REUSE_MAX_BYTES) {
+      if (last === null) last = this.lastExchangeBytes = Buffer.alloc(PUBLISH_NAME_REUSE_MAX_BYTES);
+      p.copy(last, 0, at, at + len);
+      this.lastExchangeLen = len;
+      this.lastExchange = s;
+    }
+    return s;
+  }
+
+  private publishRoutingKey(p: Buffer, at: number, len: number): string {
+    let last = this.lastRoutingKeyBytes;
+    if (last !== null && len === this.lastRoutingKeyLen && sameBytes(p, at, last, len)) return this.lastRoutingKey;
+    const s = readUtf8(p, at, at + len);
+    if (len <= PUBLISH_NAME_REUSE_MAX_BYTES) {
+      if (last === null) last = this.lastRoutingKeyBytes = Buffer.alloc(PUBLISH_NAME_REUSE_MAX_BYTES);
+      p.copy(last, 0, at, at + len);
+      this.lastRoutingKeyLen = len;
+      this.lastRoutingKey = s;
+    }
+    return s;
+  }
+
   private onContentHeader(payload: Buffer): undefined {
     const p = this.pendingPublish;
     if (p === null || p.properties !== null) {
@@ -228,6 +324,10 @@ export class AmqpChannel {
 
   private completePublish(p: PendingPublish): void {
     this.pendingPublish = null;
+    const exchange = p.exchange;
+    const routingKey = p.routingKey;
+    const mandatory = p.mandatory;
+    const properties = p.properties;
     const raw = p.rawProperties !== null && p.rawProperties.length > 0 ? p.rawProperties : null;
     let body: Buffer;
     let rawCopy: Buffer | null = null;
@@ -243,15 +343,22 @@ export class AmqpChannel {
       body = p.parts.length === 1 ? detach(p.parts[0]) : Buffer.concat(p.parts, p.received);
       if (raw !== null) rawCopy = Buffer.from(raw);
     }
+    // Everything needed is read out of `p`: it is reused by the next publish.
+    p.properties = null;
+    p.rawProperties = null;
+    p.parts.length = 0;
+    p.received = 0;
+    p.bodySize = 0;
+    this.spareContent = p;
     const message: Message = {
-      exchange: p.exchange,
-      routingKey: p.routingKey,
-      properties: p.properties ?? {},
+      exchange,
+      routingKey,
+      properties: properties ?? {},
       body,
       receivedAtMs: Date.now(),
     };
     if (rawCopy !== null) message.amqpRawProperties = rawCopy;
-    publishMessage(this, message, p.mandatory);
+    publishMessage(this, message, mandatory);
   }
 
   // ------------------------------------------------------------------------------------------ delivery out
@@ -450,6 +557,12 @@ export class AmqpChannel {
       throw new AmqpError(REPLY.RESOURCE_ERROR, `too many consumers on channel ${this.id}`, true);
     }
   }
+}
+
+/** Whether a[at..at+len) equals b[0..len) (short names: a loop beats a native call). */
+function sameBytes(a: Buffer, at: number, b: Buffer, len: number): boolean {
+  for (let i = 0; i < len; i++) if (a[at + i] !== b[i]) return false;
+  return true;
 }
 
 /** A frame payload is a slice of a socket chunk; copy it when it would pin a much larger buffer. */

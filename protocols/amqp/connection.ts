@@ -39,7 +39,7 @@ import {
   type MethodArgs,
   type MethodName,
 } from './wire';
-import { AmqpChannel } from './channel';
+import { AmqpChannel, BASIC_PUBLISH_METHOD_ID } from './channel';
 import { OutBuffer, OUT_PASS_THROUGH_BYTES } from './out-buffer';
 import { FRAME_PAYLOAD_CEILING_BYTES } from './codec/frames';
 import { handleConnectionMethod } from './handlers/connection';
@@ -340,11 +340,15 @@ export class AmqpConnection {
         return undefined;
       }
       if (frame.type === FRAME_TYPE.METHOD) {
-        if (frame.payload.length === BASIC_ACK_PAYLOAD_BYTES && frame.channel !== 0 && this.state === 'opened') {
-          // One basic.ack per delivery is the busiest inbound method after publishes: settle it without the
-          // generic decode and dispatch when nothing unusual applies (the channel falls back otherwise).
+        if (frame.channel !== 0 && this.state === 'opened' && frame.payload.length >= 4) {
+          // basic.publish and basic.ack (one per delivery) are the busiest inbound methods: handle them without
+          // the generic decode and dispatch when nothing unusual applies (the channel falls back otherwise).
+          const payload = frame.payload;
           const ch = this.channels.get(frame.channel);
-          if (ch !== undefined && ch.tryFastAck(frame.payload)) return undefined;
+          if (ch !== undefined) {
+            if (payload.length === BASIC_ACK_PAYLOAD_BYTES && ch.tryFastAck(payload)) return undefined;
+            if (payload.readUInt32BE(0) === BASIC_PUBLISH_METHOD_ID && ch.tryFastPublish(payload)) return undefined;
+          }
         }
         method = decodeMethod(frame.payload);
       }

@@ -528,6 +528,8 @@ export class VirtualHostImpl implements VirtualHost {
         this.track(this.removeQueue(hosted));
       },
       vhost: this.name,
+      // A non-durable queue's log would be the in-memory store: keep its messages as objects instead.
+      inMemory: !spec.durable,
     });
     hosted = new HostedClassic(cq, kind === 'quorum' ? 'quorum' : 'classic', owner);
     this.queues.set(spec.name, hosted);

@@ -129,3 +129,84 @@ class RawCapture {
     out.push(rawFrame(3, 1, body));
   }
 }
+
+describe('basic.publish fast path', () => {
+  async function openWithQueues(c: RawClient, queues: string[]): Promise<void> {
+    c.send(1, 'channel.open', { outOfBand: '' });
+    await c.expect('channel.open-ok');
+    for (const queue of queues) {
+      c.send(1, 'queue.declare', { ticket: 0, queue, passive: false, durable: false, exclusive: true, autoDelete: false, noWait: false, arguments: {} });
+      await c.expect('queue.declare-ok');
+    }
+  }
+
+  async function countOf(c: RawClient, queue: string): Promise<number> {
+    c.send(1, 'queue.declare', { ticket: 0, queue, passive: true, durable: false, exclusive: true, autoDelete: false, noWait: false, arguments: {} });
+    return (await c.expect('queue.declare-ok')).args.messageCount;
+  }
+
+  test('changing routing keys and exchange names (amq.default too) route each publish where it says; mandatory returns', async () => {
+    const c = await RawClient.handshake(b.ports.amqp);
+    try {
+      await openWithQueues(c, ['fpp-a', 'fpp-bb', 'fpp-ccc']);
+      const keys = ['fpp-a', 'fpp-a', 'fpp-bb', 'fpp-a', 'fpp-ccc', 'fpp-ccc', 'fpp-bb'];
+      for (const [i, key] of keys.entries()) {
+        c.send(1, 'basic.publish', { ticket: 0, exchange: i % 2 === 0 ? '' : 'amq.default', routingKey: key, mandatory: false, immediate: false });
+        c.write(encodeContentHeaderFrame(1, 60, 1, { deliveryMode: 1 }));
+        c.write(rawFrame(3, 1, Buffer.from('x')));
+      }
+      c.send(1, 'basic.publish', { ticket: 0, exchange: '', routingKey: 'fpp-nowhere', mandatory: true, immediate: false });
+      c.write(encodeContentHeaderFrame(1, 60, 1, { deliveryMode: 1 }));
+      c.write(rawFrame(3, 1, Buffer.from('r')));
+      const ret = await c.expect('basic.return');
+      expect(ret.args.replyCode).toBe(312);
+      expect(ret.args.routingKey).toBe('fpp-nowhere');
+      expect(await countOf(c, 'fpp-a')).toBe(3);
+      expect(await countOf(c, 'fpp-bb')).toBe(2);
+      expect(await countOf(c, 'fpp-ccc')).toBe(2);
+    } finally {
+      c.destroy();
+    }
+  });
+
+  test('immediate=true is still 540 NOT_IMPLEMENTED (connection error)', async () => {
+    const c = await RawClient.handshake(b.ports.amqp);
+    try {
+      await openWithQueues(c, []);
+      c.send(1, 'basic.publish', { ticket: 0, exchange: '', routingKey: 'q', mandatory: false, immediate: true });
+      expect(await c.closeCode()).toBe(540);
+    } finally {
+      c.destroy();
+    }
+  });
+
+  test('a missing exchange still closes the channel with 404 once the content is in; other channels go on', async () => {
+    const c = await RawClient.handshake(b.ports.amqp);
+    try {
+      await openWithQueues(c, ['fpp-404']);
+      c.send(2, 'channel.open', { outOfBand: '' });
+      await c.expect('channel.open-ok');
+      c.send(2, 'basic.publish', { ticket: 0, exchange: 'fpp-no-such-exchange', routingKey: 'k', mandatory: false, immediate: false });
+      c.write(encodeContentHeaderFrame(2, 60, 1, { deliveryMode: 1 }));
+      c.write(rawFrame(3, 2, Buffer.from('x')));
+      expect(await c.channelCloseCode()).toBe(404);
+      publish(c, 1, 'fpp-404', 'still fine');
+      expect(await countOf(c, 'fpp-404')).toBe(1);
+    } finally {
+      c.destroy();
+    }
+  });
+
+  test('a malformed basic.publish (trailing byte) gets the generic decoder error, not a publish', async () => {
+    const c = await RawClient.handshake(b.ports.amqp);
+    try {
+      await openWithQueues(c, []);
+      const m = encodeMethod(1, makeMethod('basic.publish', { ticket: 0, exchange: '', routingKey: 'q', mandatory: false, immediate: false }));
+      const payload = Buffer.concat([m.subarray(7, m.length - 1), Buffer.from([0])]);
+      c.write(rawFrame(1, 1, payload));
+      expect(await c.closeCode()).toBe(501);
+    } finally {
+      c.destroy();
+    }
+  });
+});

@@ -21,22 +21,18 @@ const EXPIRATION_MAX_MS = 0xffffffff;
 export const publishHandlers: HandlerTable = {
   'basic.publish': (ch, args) => {
     if (args.immediate) throw new AmqpError(REPLY.NOT_IMPLEMENTED, 'immediate=true', true);
-    const exchange = exchangeName(args.exchange);
-    authorize(ch, exchange, 'write');
-    ch.conn.notePublish();
-    ch.pendingPublish = {
-      exchange,
-      routingKey: args.routingKey,
-      mandatory: Boolean(args.mandatory),
-      bodySize: 0,
-      properties: null,
-      rawProperties: null,
-      parts: [],
-      received: 0,
-    };
+    startPublish(ch, args.exchange, args.routingKey, Boolean(args.mandatory));
     return undefined;
   },
 };
+
+/** Step 1 for basic.publish without `immediate`, from the handler or the channel's fast path (tryFastPublish). */
+export function startPublish(ch: AmqpChannel, exchangeArg: string, routingKey: string, mandatory: boolean): void {
+  const exchange = exchangeName(exchangeArg);
+  authorize(ch, exchange, 'write');
+  ch.conn.notePublish();
+  ch.beginContent(exchange, routingKey, mandatory);
+}
 
 function validateExpiration(expiration: string | undefined): void {
   if (expiration === undefined) return;

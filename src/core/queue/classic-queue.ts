@@ -15,6 +15,11 @@
  * "Settled" offsets are tracked by DeliveryState, which persists them (durable queues) and lets storage reclaim
  * space. Bodies live in the log: a ready message keeps its body in memory only within the cache budget, and is
  * read back in batches when a consumer needs it; in-flight messages keep only their offset.
+ *
+ * In-memory mode (`QueueDeps.inMemory`, what the vhost uses for non-durable queues): the log would be the
+ * in-memory store, i.e. the same bytes in memory again after an encode per message. Instead the entries hold
+ * their Message from enqueue to settlement, offsets are counted here, nothing is appended, and `enqueue`
+ * resolves at once (RabbitMQ confirms a message for a non-durable queue when it is enqueued).
  */
 import type { LogHandle, MetaStore } from '../../../storage/types';
 import { BrokerError } from '../errors';
@@ -51,14 +56,15 @@ export interface QueueDeps {
   vhost?: string;
   /** Overrides of QUEUE_LIMITS (tests use small caches to exercise reads from the log). */
   queueLimits?: Partial<QueueLimits>;
+  /**
+   * Keep messages as objects instead of appending them to `log` (non-durable queues, whose log is memory
+   * anyway; ignored for durable ones). See the file comment.
+   */
+  inMemory?: boolean;
 }
 
-interface InFlight {
-  entry: QueueEntry;
-  /** null for basic.get deliveries. */
-  consumer: ConsumerState | null;
-  owner: OwnerId;
-}
+/** What enqueue returns in in-memory mode: nothing to wait for. */
+const ENQUEUED: Promise<void> = Promise.resolve();
 
 /** Per-message `expiration` as RabbitMQ accepts it: a non-negative integer in decimal. */
 const EXPIRATION_RE = /^(0|[1-9][0-9]{0,9})$/;
@@ -78,7 +84,12 @@ export class ClassicQueue implements QueueHandle {
   private readonly qlimits: QueueLimits;
   private readonly index: ReadyIndex;
   private readonly consumers: ConsumerSet;
-  private readonly inFlight = new Map<number, InFlight>();
+  /** Delivered, not yet settled: delivery id → entry (which names its consumer and owner). */
+  private readonly inFlight = new Map<number, QueueEntry>();
+  /** See the file comment; fixed at construction. */
+  private readonly inMemory: boolean;
+  /** In-memory mode: the offset the next message gets. */
+  private nextMemoryOffset = 0;
   /** Appended records not yet readable from the log (group commit pending). */
   private readonly uncommitted = new Map<number, Message>();
   /** The commit round the latest appends wait for (see awaitCommit). */
@@ -109,6 +120,7 @@ export class ClassicQueue implements QueueHandle {
     this.log = deps.log;
     this.logger = deps.logger;
     this.qlimits = { ...QUEUE_LIMITS, ...deps.queueLimits };
+    this.inMemory = deps.inMemory === true && !spec.durable;
     this.index = new ReadyIndex(this.args.maxPriority);
     this.consumers = new ConsumerSet(spec.name, deps.vhost ?? '/', this.args.singleActiveConsumer);
     this.state = new DeliveryState(deps.log, deps.meta, spec.durable, deps.logger, this.qlimits.stateFlushIntervalMs);
@@ -219,9 +231,18 @@ export class ClassicQueue implements QueueHandle {
         if (this.args.overflow === 'reject-publish-dlx') this.emitDeadLetter(message, 'maxlen');
         throw new BrokerError('LIMIT_EXCEEDED', `queue '${this.name}' is full (x-overflow ${this.args.overflow})`);
       }
-      const now = this.deps.now();
+      if (this.inMemory) {
+        const entry = this.entryFor(message, this.nextMemoryOffset++, null, false);
+        entry.message = message; // held until settled: there is no log to read it back from
+        this.index.push(entry);
+        this.afterChange();
+        return ENQUEUED;
+      }
+      // The TTL clock starts when the queue accepts the message, and recovery needs that time from the record;
+      // without a TTL the record keeps the time the broker received it (one clock read less per message).
+      const now = this.ttlApplies(message) ? this.deps.now() : (message.receivedAtMs ?? this.deps.now());
       const record = encodeMessageRecord(message);
-      record.timestamp = now; // the TTL clock starts when the queue accepts it; recovery needs the same time
+      record.timestamp = now;
       const { baseOffset, durable } = this.log.append([record]);
       const entry = this.entryFor(message, baseOffset, now, false);
       this.uncommitted.set(baseOffset, message);
@@ -314,8 +335,8 @@ export class ClassicQueue implements QueueHandle {
     if (this.status !== 'open') return; // RabbitMQ ignores settlements for a deleted queue
     this.checkIds(ids);
     for (const id of ids) {
-      const d = this.takeInFlight(id);
-      if (d !== undefined) this.settle(d.entry);
+      const e = this.takeInFlight(id);
+      if (e !== undefined) this.settle(e);
     }
     this.dispatch();
   }
@@ -325,10 +346,10 @@ export class ClassicQueue implements QueueHandle {
     if (this.status !== 'open') return;
     this.checkIds(ids);
     for (const id of ids) {
-      const d = this.takeInFlight(id);
-      if (d === undefined) continue;
-      if (requeue) this.requeue(d.entry);
-      else this.deadLetterOrDrop(d.entry, 'rejected');
+      const e = this.takeInFlight(id);
+      if (e === undefined) continue;
+      if (requeue) this.requeue(e);
+      else this.deadLetterOrDrop(e, 'rejected');
     }
     this.afterChange();
   }
@@ -337,10 +358,10 @@ export class ClassicQueue implements QueueHandle {
   ownerClosed(owner: OwnerId): void {
     if (this.status !== 'open') return;
     const gone = this.consumers.removeOwner(owner);
-    for (const [id, d] of this.inFlight) {
-      if (d.owner !== owner) continue;
+    for (const [id, e] of this.inFlight) {
+      if (e.owner !== owner) continue;
       this.takeInFlight(id);
-      this.requeue(d.entry);
+      this.requeue(e);
     }
     if (gone.length > 0) this.consumerLeft();
     if (this.status === 'open') this.afterChange();
@@ -382,15 +403,26 @@ export class ClassicQueue implements QueueHandle {
     }
   }
 
-  private takeInFlight(id: number): InFlight | undefined {
-    const d = this.inFlight.get(id);
-    if (d === undefined) return undefined;
+  private takeInFlight(id: number): QueueEntry | undefined {
+    const e = this.inFlight.get(id);
+    if (e === undefined) return undefined;
     this.inFlight.delete(id);
-    if (d.consumer !== null) d.consumer.unacked--;
-    return d;
+    if (e.consumer !== null) {
+      e.consumer.unacked--;
+      e.consumer = null;
+    }
+    return e;
   }
 
-  private entryFor(message: Message, offset: number, enqueuedAt: number, redelivered: boolean): QueueEntry {
+  /** Whether `message` can expire here (x-message-ttl or a valid per-message expiration). */
+  private ttlApplies(message: Message): boolean {
+    if (this.args.messageTtlMs !== null) return true;
+    const exp = message.properties.expiration;
+    return exp !== undefined && EXPIRATION_RE.test(exp);
+  }
+
+  /** `enqueuedAt` null: now, read from the clock only when the message can expire. */
+  private entryFor(message: Message, offset: number, enqueuedAt: number | null, redelivered: boolean): QueueEntry {
     let ttl = this.args.messageTtlMs;
     const exp = message.properties.expiration;
     if (exp !== undefined && EXPIRATION_RE.test(exp)) {
@@ -401,7 +433,7 @@ export class ClassicQueue implements QueueHandle {
     return new QueueEntry(
       offset,
       message.body.length,
-      ttl === null ? NO_EXPIRY : enqueuedAt + ttl,
+      ttl === null ? NO_EXPIRY : (enqueuedAt ?? this.deps.now()) + ttl,
       this.index.levelOf(message.properties.priority ?? 0),
       isPersistent(message),
       redelivered,
@@ -444,7 +476,8 @@ export class ClassicQueue implements QueueHandle {
   }
 
   private dispatchReady(): void {
-    const now = this.deps.now();
+    // Entries of a queue without any TTL never expire: no clock read per dispatch then.
+    const now = this.args.messageTtlMs !== null || this.perMessageTtlSeen ? this.deps.now() : Number.NEGATIVE_INFINITY;
     while (this.index.count > 0 && this.status === 'open') {
       const consumer = this.consumers.pick();
       if (consumer === null) return;
@@ -477,12 +510,16 @@ export class ClassicQueue implements QueueHandle {
   ): Delivery {
     const id = this.nextDeliveryId++;
     const redelivered = e.redelivered;
-    this.detach(e);
-    this.state.delivered(e.offset);
+    if (!this.inMemory) {
+      this.detach(e); // in flight, only the offset is kept: a requeue reads the body back from the log
+      this.state.delivered(e.offset);
+    }
     if (noAck) {
       this.settle(e);
     } else {
-      this.inFlight.set(id, { entry: e, consumer, owner });
+      e.consumer = consumer;
+      e.owner = owner;
+      this.inFlight.set(id, e);
       if (consumer !== null) consumer.unacked++;
     }
     return { queue: this.name, id, message, redelivered, offset: e.offset };
@@ -494,6 +531,10 @@ export class ClassicQueue implements QueueHandle {
   }
 
   private settle(e: QueueEntry): void {
+    if (this.inMemory) {
+      e.message = undefined; // nothing else to record: no log, no persisted state
+      return;
+    }
     this.detach(e);
     this.state.settle(e.offset);
   }

@@ -9,13 +9,19 @@
  * append order), and the head is the lowest offset.
  */
 import type { Message } from '../message';
+import type { OwnerId } from '../types';
+import type { ConsumerState } from './consumers';
 
 /** "Never expires". */
 export const NO_EXPIRY = Number.POSITIVE_INFINITY;
 
 export class QueueEntry {
-  /** Body cache: set while the entry is ready and within the queue's cache budget. */
+  /** Body cache: set while the entry is ready and within the queue's cache budget (in-memory queues: always). */
   message: Message | undefined = undefined;
+  /** While in flight: the consumer it went to (null for basic.get, and while ready). */
+  consumer: ConsumerState | null = null;
+  /** While in flight: the connection that may settle it. */
+  owner: OwnerId = '';
   constructor(
     readonly offset: number,
     readonly size: number,

@@ -69,6 +69,8 @@ export interface QueueOptions {
   deadLetter?: (m: Message) => void;
   /** Runs after a delete request is recorded (e.g. delete the queue at once, as the vhost does). */
   onRequestDelete?: (q: ClassicQueue) => void;
+  /** QueueDeps.inMemory (what the vhost sets for non-durable queues). */
+  inMemory?: boolean;
 }
 
 export interface TestQueue {
@@ -103,6 +105,7 @@ export function makeQueue(opts: QueueOptions = {}): TestQueue {
         onRequestDelete?.(q);
       },
       queueLimits: opts.queueLimits,
+      inMemory: opts.inMemory,
     },
   );
   return { q, clock, store, meta, deadLettered, deleteRequests };
