@@ -287,6 +287,37 @@ export const queueScenarios: Scenario[] = [
     };
   }),
 
+  amqpScenario('one consumer tag on two channels and two connections of one queue; reused on one channel → 530', 'AMQP 0-9-1 §1.8.3.3 consumer-tag is channel-scoped; NOT_ALLOWED', async (ctx) => {
+    const q = ctx.q('same-tag');
+    const ch = await ctx.confirmChannel();
+    await ch.assertQueue(q, { durable: false });
+    const conn = await ctx.connect();
+    const channels = [await ctx.channel(conn), await ctx.channel(conn), await ctx.channel()];
+    const seen: string[] = [];
+    let notify: () => void = () => undefined;
+    const consumes: Json[] = [];
+    for (const [i, c] of channels.entries()) {
+      consumes.push(await outcome(c.consume(q, (m) => m && (seen.push(`${i}`), notify()), { consumerTag: 'worker', noAck: true })));
+    }
+    await fill(ch, q, ['t0', 't1', 't2']);
+    await withDeadline(new Promise<void>((resolve) => {
+      notify = () => seen.length >= 3 && resolve();
+      notify();
+    }), '3 deliveries');
+    // Cancelling 'worker' on one channel leaves the others consuming.
+    await channels[0].cancel('worker');
+    await fill(ch, q, ['t3', 't4']);
+    await withDeadline(new Promise<void>((resolve) => {
+      notify = () => seen.length >= 5 && resolve();
+      notify();
+    }), '5 deliveries');
+    const reuse = await ctx.alone(async (c) => {
+      await c.consume(q, () => undefined, { consumerTag: 'twice' });
+      await c.consume(q, () => undefined, { consumerTag: 'twice' });
+    });
+    return { consumes, eachChannelServed: [...new Set(seen.slice(0, 3))].sort(), afterCancel: seen.slice(3).includes('0'), reuse };
+  }),
+
   amqpScenario('x-single-active-consumer: one consumer gets everything until it cancels', 'rabbitmq.com/docs/consumers#single-active-consumer', async (ctx) => {
     const q = ctx.q('sac');
     const ch = await ctx.confirmChannel();

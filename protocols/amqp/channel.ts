@@ -59,6 +59,11 @@ export interface PendingPublish {
 
 export interface ChannelConsumer {
   tag: string;
+  /**
+   * The consumer's name in the core queue: consumer tags are scoped to a channel (RabbitMQ keys consumers by
+   * channel and tag), while a core queue needs one name per consumer across all connections.
+   */
+  coreTag: string;
   /** null for the direct reply-to pseudo consumer. */
   queue: QueueHandle | null;
   noAck: boolean;
@@ -527,7 +532,7 @@ export class AmqpChannel {
     if (this.state === 'gone') return;
     for (const c of this.consumers.values()) {
       const q = c.queue;
-      if (q !== null) safely(() => q.cancel(c.tag));
+      if (q !== null) safely(() => q.cancel(c.coreTag));
     }
     this.consumers.clear();
     if (this.replyToken !== null) this.conn.shared.replyTo.unregister(this.replyToken);

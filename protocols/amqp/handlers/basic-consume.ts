@@ -27,7 +27,7 @@ function consumeReplyTo(ch: AmqpChannel, tag: string, noAck: boolean, noWait: bo
   const token = randomName('');
   ch.replyToken = token;
   ch.conn.shared.replyTo.register(token, ch);
-  ch.consumers.set(tag, { tag, queue: null, noAck: true, isStream: false, replyToken: token, tagBytes: Buffer.from(tag) });
+  ch.consumers.set(tag, { tag, coreTag: tag, queue: null, noAck: true, isStream: false, replyToken: token, tagBytes: Buffer.from(tag) });
   if (!noWait) ch.send('basic.consume-ok', { consumerTag: tag });
 }
 
@@ -62,6 +62,7 @@ export const consumeHandlers: HandlerTable = {
     const consumerArgs = (args.arguments ?? {}) as HeaderTable;
     const consumer: ChannelConsumer = {
       tag,
+      coreTag: `${tag}\u0000${ch.conn.id}/${ch.id}`,
       queue,
       noAck: Boolean(args.noAck),
       isStream: queue.spec.arguments['x-queue-type'] === 'stream',
@@ -75,7 +76,7 @@ export const consumeHandlers: HandlerTable = {
     let starting = true;
     try {
       queue.consume({
-        tag,
+        tag: consumer.coreTag,
         noAck: Boolean(args.noAck),
         exclusive: Boolean(args.exclusive),
         prefetch: ch.consumerPrefetch,
@@ -100,7 +101,7 @@ export const consumeHandlers: HandlerTable = {
     const c = ch.consumers.get(args.consumerTag);
     if (c !== undefined) {
       ch.consumers.delete(args.consumerTag);
-      if (c.queue !== null) c.queue.cancel(c.tag);
+      if (c.queue !== null) c.queue.cancel(c.coreTag);
       if (c.replyToken !== null) {
         ch.conn.shared.replyTo.unregister(c.replyToken);
         ch.replyToken = null;
