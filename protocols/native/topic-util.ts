@@ -1,4 +1,5 @@
 import type { TopicRegistry } from '../../src/core/types';
+import type { StoredRecord } from '../../storage/types';
 
 /** The cheap per-partition accessor TopicRegistryImpl offers (not part of the TopicRegistry contract). */
 interface EndOffsetAccessor {
@@ -22,4 +23,18 @@ export function highWatermark(topics: TopicRegistry, topic: string, partition: n
   } catch {
     return -1;
   }
+}
+
+/** TopicRegistryImpl's read of records as stored (not part of the TopicRegistry contract). */
+interface StoredFetchAccessor {
+  fetchStored(topic: string, partition: number, offset: number, maxRecords: number, maxBytes: number): StoredRecord[];
+}
+
+/**
+ * The registry's stored-record read when it has one: the FETCH answer is then encoded straight from the stored
+ * records (see encodeStoredFetchResponse), without a FetchedRecord object per record in between; null otherwise.
+ */
+export function storedFetcher(topics: TopicRegistry): StoredFetchAccessor | null {
+  const f = (topics as Partial<StoredFetchAccessor>).fetchStored;
+  return typeof f === 'function' ? (topics as TopicRegistry & StoredFetchAccessor) : null;
 }

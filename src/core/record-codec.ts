@@ -265,6 +265,14 @@ export function decodeMessageRecord(rec: StoredRecord): Message {
 
 const EMPTY_NATIVE_META = Buffer.from([KIND_NATIVE, 0, 0, 0, 0]);
 
+/**
+ * True when a stored record has no headers in its native view (none stored, or a native record produced without
+ * headers): decodeFetchedRecord would give `headers: null`, so a fetch path may write the stored fields as they are.
+ */
+export function storedRecordHasNoHeaders(h: Buffer | null): boolean {
+  return h === null || EMPTY_NATIVE_META.equals(h);
+}
+
 export function encodeProduceRecord(r: ProduceRecord): AppendRecord {
   let headers = EMPTY_NATIVE_META;
   if (r.headers && Object.keys(r.headers).length > 0) {

@@ -276,6 +276,11 @@ export class PolymqClient extends EventEmitter {
     return this.call((c) => req.encodeFetch(c, r), FrameType.FETCH, res.topicRecordSetDecoder(r.topic), r.maxWaitMs + this.opts.requestTimeoutMs);
   }
 
+  /** fetchTopicRecords whose records are built when taken from the cursor (what Consumer buffers). */
+  fetchTopicRecordCursor(r: req.FetchRequest): Promise<res.TopicRecordCursor> {
+    return this.call((c) => req.encodeFetch(c, r), FrameType.FETCH, res.topicRecordCursorDecoder(r.topic), r.maxWaitMs + this.opts.requestTimeoutMs);
+  }
+
   subscribe(r: req.SubscribeRequest): Promise<void> {
     return this.call((c) => req.encodeSubscribe(c, r), FrameType.SUBSCRIBE, () => undefined);
   }

@@ -18,6 +18,7 @@
 import { EventEmitter } from 'node:events';
 import type { HeaderValue } from '../core/message';
 import type { Assignor, CommittedOffset, TopicPartitions } from '../core/types';
+import type { TopicRecordCursor } from '../../protocols/native/codec/responses';
 import { PolymqClient, type ClientOptions } from './client';
 import { PolymqError, isPolymqError } from './errors';
 
@@ -87,6 +88,9 @@ interface PartitionState {
   loop: number;
 }
 
+/** Fully taken fetch answers at the head of the buffer are dropped in one slice once there are this many. */
+const BUFFER_COMPACT_MIN = 64;
+
 const tpKey = (topic: string, partition: number): string => `${topic}\u0000${partition}`;
 
 /** Events: 'rebalance' ({ assigned: TopicPartitions[] }), 'error' (PolymqError, non-fatal, for logging). */
@@ -95,8 +99,14 @@ export class Consumer extends EventEmitter implements AsyncIterable<ConsumedReco
   private readonly ownsClient: boolean;
   private readonly o: Required<Omit<ConsumerOptions, keyof ClientOptions | 'client' | 'groupId'>> & { groupId: string | null };
   private readonly parts = new Map<string, PartitionState>();
-  private buffer: ConsumedRecord[] = [];
+  /**
+   * Fetch answers not handed out completely, in arrival order; their records are built when taken (see
+   * TopicRecordCursor), so a deep buffer does not keep tens of thousands of record objects alive.
+   */
+  private buffer: TopicRecordCursor[] = [];
   private bufferHead = 0;
+  /** Records in `buffer` not taken yet. */
+  private bufferedRecords = 0;
   private readonly wakeReaders = new Set<() => void>();
   private readonly wakeFetchers = new Set<() => void>();
   private lastHanded: ConsumedRecord | null = null;
@@ -220,15 +230,20 @@ export class Consumer extends EventEmitter implements AsyncIterable<ConsumedReco
   }
 
   private bufferedCount(): number {
-    return this.buffer.length - this.bufferHead;
+    return this.bufferedRecords;
   }
 
   private takeBuffered(): ConsumedRecord | null {
     while (this.bufferHead < this.buffer.length) {
-      const r = this.buffer[this.bufferHead++];
-      if (this.bufferHead > 1024 && this.bufferHead * 2 > this.buffer.length) {
-        this.buffer = this.buffer.slice(this.bufferHead);
-        this.bufferHead = 0;
+      const c = this.buffer[this.bufferHead];
+      const r = c.next();
+      this.bufferedRecords--;
+      if (c.remaining === 0) {
+        this.bufferHead++;
+        if (this.bufferHead > BUFFER_COMPACT_MIN && this.bufferHead * 2 > this.buffer.length) {
+          this.buffer = this.buffer.slice(this.bufferHead);
+          this.bufferHead = 0;
+        }
       }
       this.wakeAll(this.wakeFetchers);
       const s = this.stateOf(r);
@@ -246,7 +261,7 @@ export class Consumer extends EventEmitter implements AsyncIterable<ConsumedReco
   }
 
   /** The partition state of a record; records come in runs per partition, so the last lookup is cached. */
-  private stateOf(r: ConsumedRecord): PartitionState | undefined {
+  private stateOf(r: { topic: string; partition: number }): PartitionState | undefined {
     const c = this.lastState;
     if (c !== null && this.lastStateVersion === this.partsVersion && c.partition === r.partition && c.topic === r.topic) return c;
     const s = this.parts.get(tpKey(r.topic, r.partition));
@@ -273,8 +288,10 @@ export class Consumer extends EventEmitter implements AsyncIterable<ConsumedReco
     if (!s.paused) this.runFetcher(s);
     if (this.lastHanded?.topic === topic && this.lastHanded.partition === partition) this.lastHanded = null;
     // Records already buffered for this partition are stale now.
-    this.buffer = this.buffer.slice(this.bufferHead).filter((r) => r.topic !== topic || r.partition !== partition);
+    this.buffer = this.buffer.slice(this.bufferHead).filter((c) => c.topic !== topic || c.partition !== partition);
     this.bufferHead = 0;
+    this.bufferedRecords = 0;
+    for (const c of this.buffer) this.bufferedRecords += c.remaining;
     this.wakeAll(this.wakeFetchers);
   }
 
@@ -460,6 +477,7 @@ export class Consumer extends EventEmitter implements AsyncIterable<ConsumedReco
     this.partsVersion++;
     this.buffer = [];
     this.bufferHead = 0;
+    this.bufferedRecords = 0;
     this.lastHanded = null;
     this.wakeAll(this.wakeFetchers);
   }
@@ -505,9 +523,9 @@ export class Consumer extends EventEmitter implements AsyncIterable<ConsumedReco
       }
       const epoch = s.epoch;
       const offset = s.fetchPosition;
-      let records: ConsumedRecord[];
+      let set: TopicRecordCursor;
       try {
-        const set = await this.client.fetchTopicRecords({
+        set = await this.client.fetchTopicRecordCursor({
           topic: s.topic,
           partition: s.partition,
           offset,
@@ -515,7 +533,6 @@ export class Consumer extends EventEmitter implements AsyncIterable<ConsumedReco
           maxBytes: this.o.maxBytesPerFetch,
           maxWaitMs: this.o.maxWaitMs,
         });
-        records = set.records;
       } catch (err) {
         if (!this.isCurrent(s)) return;
         if (isPolymqError(err) && err.code === 'OFFSET_OUT_OF_RANGE') {
@@ -528,9 +545,10 @@ export class Consumer extends EventEmitter implements AsyncIterable<ConsumedReco
         continue;
       }
       if (!this.isCurrent(s) || s.epoch !== epoch || s.paused || s.loop !== loop) continue;
-      if (records.length === 0) continue;
-      for (const r of records) this.buffer.push(r);
-      s.fetchPosition = records[records.length - 1].offset + 1;
+      if (set.count === 0) continue;
+      this.buffer.push(set);
+      this.bufferedRecords += set.count;
+      s.fetchPosition = set.lastOffset + 1;
       this.wakeAll(this.wakeReaders);
     }
   }

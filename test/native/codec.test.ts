@@ -10,6 +10,8 @@ import * as req from '../../protocols/native/codec/requests';
 import * as res from '../../protocols/native/codec/responses';
 import { NATIVE_ERROR_CODE, errorCodeName } from '../../protocols/native/error-codes';
 import { FrameWriter } from '../../protocols/native/codec/writer';
+import { decodeFetchedRecords, encodeMessageRecord, encodeProduceRecord } from '../../src/core/record-codec';
+import type { StoredRecord } from '../../storage/types';
 
 const MAX = 1024 * 1024;
 
@@ -252,5 +254,93 @@ describe('native parser', () => {
         expect(err).toBeInstanceOf(BrokerError);
       }
     }
+  });
+});
+
+describe('TopicRecordCursor (the SDK consumer builds records when it takes them)', () => {
+  const drain = (c: res.TopicRecordCursor): unknown[] => {
+    const out: unknown[] = [];
+    while (c.remaining > 0) out.push(c.next());
+    return out;
+  };
+  const fetchAnswer = (records: Parameters<typeof res.encodeFetchResponse>[1]['records']): Buffer =>
+    parseOne(res.encodeFetchResponse(1, { partition: 3, highWatermark: 2 ** 40, records })).body;
+
+  test('gives the same records as the eager decoder, with and without headers, keys, empty and large values', () => {
+    const ts = 1_763_900_000_123;
+    const plain = [
+      { offset: 0, timestamp: ts, key: null, value: Buffer.from('a'), headers: null },
+      { offset: 2 ** 33 + 7, timestamp: ts + 1, key: Buffer.alloc(0), value: Buffer.alloc(0), headers: null },
+      { offset: 2 ** 52, timestamp: 0, key: Buffer.from('key'), value: Buffer.alloc(70_000, 7), headers: null },
+    ];
+    const withHeaders = [plain[0], { ...plain[1], headers: { h: 'v', n: 1.5 } }, plain[2]];
+    for (const records of [plain, withHeaders, []]) {
+      const bytes = fetchAnswer(records);
+      const eager = res.topicRecordSetDecoder('t')(new BodyReader(bytes));
+      const cursor = res.topicRecordCursorDecoder('t')(new BodyReader(bytes));
+      expect(cursor.count).toBe(records.length);
+      expect(cursor.highWatermark).toBe(2 ** 40);
+      expect(cursor.partition).toBe(3);
+      expect(cursor.lastOffset).toBe(records.length === 0 ? -1 : records[records.length - 1].offset);
+      expect(drain(cursor)).toEqual(eager.records);
+      expect(cursor.remaining).toBe(0);
+    }
+  });
+
+  test('a truncated or malformed answer fails on arrival, as the eager decoder does, never later in next()', () => {
+    const bytes = fetchAnswer([
+      { offset: 5, timestamp: 9, key: Buffer.from('k'), value: Buffer.from('value'), headers: null },
+      { offset: 6, timestamp: 9, key: null, value: Buffer.from('v2'), headers: null },
+    ]);
+    for (let cut = 0; cut < bytes.length; cut++) {
+      const part = bytes.subarray(0, cut);
+      expect(() => res.topicRecordCursorDecoder('t')(new BodyReader(part))).toThrow(BrokerError);
+      expect(() => res.topicRecordSetDecoder('t')(new BodyReader(part))).toThrow(BrokerError);
+    }
+    // An offset beyond the safe integers (top i32 0x7fffffff) and a key length below -1.
+    const badOffset = Buffer.from(bytes);
+    badOffset.writeInt32BE(0x7fffffff, 16);
+    expect(() => res.topicRecordCursorDecoder('t')(new BodyReader(badOffset))).toThrow(BrokerError);
+    const badKey = Buffer.from(bytes);
+    badKey.writeInt32BE(-2, 32);
+    expect(() => res.topicRecordCursorDecoder('t')(new BodyReader(badKey))).toThrow(BrokerError);
+  });
+
+  test('fuzz: random bodies raise BrokerError on arrival or decode exactly like the eager decoder', () => {
+    const rand = rng(777);
+    const good = fetchAnswer([{ offset: 1, timestamp: 2, key: null, value: Buffer.from('abc'), headers: null }]);
+    for (let i = 0; i < 2000; i++) {
+      const bytes = Buffer.from(good);
+      for (let k = 0; k < 3; k++) bytes[Math.floor(rand() * bytes.length)] = Math.floor(rand() * 256);
+      let eager: unknown[] | BrokerError;
+      try {
+        eager = res.topicRecordSetDecoder('t')(new BodyReader(bytes)).records;
+      } catch (err) {
+        expect(err).toBeInstanceOf(BrokerError);
+        eager = err as BrokerError;
+      }
+      try {
+        const records = drain(res.topicRecordCursorDecoder('t')(new BodyReader(bytes)));
+        expect(records).toEqual(eager);
+      } catch (err) {
+        expect(err).toBeInstanceOf(BrokerError);
+        expect(eager).toBeInstanceOf(BrokerError);
+      }
+    }
+  });
+});
+
+describe('encodeStoredFetchResponse (FETCH answers straight from the stored records)', () => {
+  test('encodeStoredFetchResponse writes the same bytes as encodeFetchResponse over decodeFetchedRecords', () => {
+    const stored: StoredRecord[] = [
+      { key: null, value: Buffer.from('plain'), headers: null },
+      encodeProduceRecord({ key: Buffer.from('k'), value: Buffer.from('no headers'), headers: null }),
+      encodeProduceRecord({ key: null, value: Buffer.from('empty headers'), headers: {} }),
+      encodeProduceRecord({ key: null, value: Buffer.from('native headers'), headers: { a: 'b', n: 2 } }),
+      encodeMessageRecord({ exchange: 'x', routingKey: 'rk', properties: { contentType: 'text/plain', headers: { h: 1 } }, body: Buffer.from('amqp') }),
+    ].map((r, i) => ({ offset: 10 + i, timestamp: 1_763_900_000_000 + i, key: r.key, headers: r.headers, value: r.value }));
+    const copy = stored.map((r) => ({ ...r }));
+    const expected = res.encodeFetchResponse(5, { partition: 1, highWatermark: 15, records: decodeFetchedRecords(copy) });
+    expect(res.encodeStoredFetchResponse(5, 1, 15, stored).equals(expected)).toBe(true);
   });
 });

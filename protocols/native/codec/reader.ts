@@ -29,24 +29,26 @@ export class BodyReader {
     return v;
   }
 
+  // u32 / i32 / i64 assemble the bytes themselves: they run several times per record (PRODUCE on the broker,
+  // FETCH answers in the SDK), and need() has already checked the bounds that readInt32BE & co. would check again.
   u32(): number {
     this.need(4);
-    const v = this.buf.readUInt32BE(this.pos);
+    const v = i32At(this.buf, this.pos) >>> 0;
     this.pos += 4;
     return v;
   }
 
   i32(): number {
     this.need(4);
-    const v = this.buf.readInt32BE(this.pos);
+    const v = i32At(this.buf, this.pos);
     this.pos += 4;
     return v;
   }
 
   i64(): number {
     this.need(8);
-    const hi = this.buf.readInt32BE(this.pos);
-    const lo = this.buf.readUInt32BE(this.pos + 4);
+    const hi = i32At(this.buf, this.pos);
+    const lo = i32At(this.buf, this.pos + 4) >>> 0;
     this.pos += 8;
     const v = hi * 0x1_0000_0000 + lo;
     if (!Number.isSafeInteger(v)) throw new BrokerError('FRAME_ERROR', 'i64 value outside the safe integer range');
@@ -84,6 +86,13 @@ export class BodyReader {
     return v;
   }
 
+  /** Everything not read yet, as a slice of the body (not a copy); the reader is at the end afterwards. */
+  rest(): Buffer {
+    const v = this.buf.subarray(this.pos);
+    this.pos = this.buf.length;
+    return v;
+  }
+
   /** An array count, checked against a limit and against the bytes left (each element takes >= minBytes). */
   count(max: number, minElementBytes = 1): number {
     const n = this.u32();
@@ -102,4 +111,9 @@ export class BodyReader {
       throw new BrokerError('FRAME_ERROR', `${this.buf.length - this.pos} unexpected trailing bytes in frame body`);
     }
   }
+}
+
+/** Big-endian i32 at `p` (the caller checked the bounds). */
+function i32At(b: Buffer, p: number): number {
+  return (b[p] << 24) | (b[p + 1] << 16) | (b[p + 2] << 8) | b[p + 3];
 }

@@ -16,7 +16,7 @@ import type {
 import type { RetentionPolicy } from '../../../storage/types';
 import { NATIVE_LIMITS } from '../constants';
 import type { BodyReader } from './reader';
-import { putBytes, putI64, type FrameWriter } from './writer';
+import { putBytes, putI32, putI64, type FrameWriter } from './writer';
 
 export type Headers = Record<string, HeaderValue>;
 
@@ -94,12 +94,15 @@ function readHeaderValue(r: BodyReader): HeaderValue {
 
 /** Produce record: i32 partition (-1 broker chooses), i64 timestamp (-1 broker time), key, value, headers. */
 export function writeProduceRecord(w: FrameWriter, rec: ProduceRecord): void {
-  const at = w.reserve(20 + (rec.key?.length ?? 0) + rec.value.length);
+  const headers = rec.headers;
+  // Without headers the count (-1) goes into the same reservation: one capacity check per record.
+  const at = w.reserve(20 + (rec.key?.length ?? 0) + rec.value.length + (headers === null ? 4 : 0));
   const b = w.buffer;
-  b.writeInt32BE(rec.partition ?? -1, at);
+  putI32(b, rec.partition ?? -1, at);
   putI64(b, rec.timestamp ?? -1, at + 4);
-  putBytes(b, rec.value, putBytes(b, rec.key, at + 12));
-  writeHeaders(w, rec.headers);
+  const end = putBytes(b, rec.value, putBytes(b, rec.key, at + 12));
+  if (headers === null) putI32(b, -1, end);
+  else writeHeaders(w, headers);
 }
 
 export function readProduceRecord(r: BodyReader): ProduceRecord {
@@ -115,12 +118,26 @@ export function readProduceRecord(r: BodyReader): ProduceRecord {
 
 /** Fetched record: i64 offset, i64 timestamp, key, value, headers. */
 export function writeFetchedRecord(w: FrameWriter, rec: FetchedRecord): void {
+  const headers = rec.headers;
+  if (headers === null) {
+    writeHeaderlessRecord(w, rec.offset, rec.timestamp, rec.key, rec.value);
+    return;
+  }
   const at = w.reserve(24 + (rec.key?.length ?? 0) + rec.value.length);
   const b = w.buffer;
   putI64(b, rec.offset, at);
   putI64(b, rec.timestamp, at + 8);
   putBytes(b, rec.value, putBytes(b, rec.key, at + 16));
-  writeHeaders(w, rec.headers);
+  writeHeaders(w, headers);
+}
+
+/** A fetched record without headers: the count (-1) goes into the same reservation, one capacity check per record. */
+export function writeHeaderlessRecord(w: FrameWriter, offset: number, timestamp: number, key: Buffer | null, value: Buffer): void {
+  const at = w.reserve(28 + (key?.length ?? 0) + value.length);
+  const b = w.buffer;
+  putI64(b, offset, at);
+  putI64(b, timestamp, at + 8);
+  putI32(b, -1, putBytes(b, value, putBytes(b, key, at + 16)));
 }
 
 export function readFetchedRecord(r: BodyReader): FetchedRecord {
