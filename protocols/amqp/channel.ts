@@ -15,7 +15,8 @@ import type { AmqpConnection } from './connection';
 import { dispatch } from './dispatcher';
 import { Confirms } from './confirms';
 import { publishMessage, startPublish } from './handlers/basic-publish';
-import { readU64, readUtf8 } from './codec/primitives';
+import { readU64 } from './codec/primitives';
+import { RepeatedName } from './repeated-name';
 import {
   BASIC_CLASS_ID,
   FRAME_TYPE,
@@ -42,8 +43,6 @@ const BASIC_PUBLISH_FIXED_BYTES = 9;
 /** basic.publish bits: mandatory, immediate. */
 const PUBLISH_BIT_MANDATORY = 1;
 const PUBLISH_BIT_IMMEDIATE = 2;
-/** Longest exchange name / routing key the fast path compares with the previous publish's before decoding. */
-const PUBLISH_NAME_REUSE_MAX_BYTES = 64;
 
 /** A basic.publish waiting for its content header and body. */
 export interface PendingPublish {
@@ -90,16 +89,9 @@ export class AmqpChannel {
   pendingPublish: PendingPublish | null = null;
   /** The PendingPublish object of the previous publish, reused by the next (publishes are assembled one at a time). */
   private spareContent: PendingPublish | null = null;
-  /**
-   * The previous fast-path publish's exchange and routing key, bytes and strings (see tryFastPublish); the byte
-   * buffers are allocated by the first publish (most channels of a connection-heavy broker never publish).
-   */
-  private lastExchangeBytes: Buffer | null = null;
-  private lastExchangeLen = -1;
-  private lastExchange = '';
-  private lastRoutingKeyBytes: Buffer | null = null;
-  private lastRoutingKeyLen = -1;
-  private lastRoutingKey = '';
+  /** The previous fast-path publish's exchange and routing key (see tryFastPublish). */
+  private readonly publishExchange = new RepeatedName();
+  private readonly publishRoutingKey = new RepeatedName();
   readonly consumers = new Map<string, ChannelConsumer>();
   /** Insertion order = delivery-tag order (tags only grow), which `multiple` acks rely on. */
   unacked = new Map<number, UnackedEntry>();
@@ -251,44 +243,14 @@ export class AmqpChannel {
     if (rkAt + rkLen + 1 !== end) return false;
     const bits = payload[end - 1];
     if ((bits & PUBLISH_BIT_IMMEDIATE) !== 0) return false;
-    const exchange = this.publishExchange(payload, exAt, exLen);
-    const routingKey = this.publishRoutingKey(payload, rkAt, rkLen);
+    const exchange = this.publishExchange.read(payload, exAt, exLen);
+    const routingKey = this.publishRoutingKey.read(payload, rkAt, rkLen);
     try {
       startPublish(this, exchange, routingKey, (bits & PUBLISH_BIT_MANDATORY) !== 0);
     } catch (err) {
       this.fail(err, BASIC_CLASS_ID, BASIC_PUBLISH_METHOD);
     }
     return true;
-  }
-
-  /**
-   * Publishers repeat their exchange and routing key: when the bytes equal the previous publish's, reuse its
-   * string instead of decoding (and allocating) a new one per message.
-   */
-  private publishExchange(p: Buffer, at: number, len: number): string {
-    let last = this.lastExchangeBytes;
-    if (last !== null && len === this.lastExchangeLen && sameBytes(p, at, last, len)) return this.lastExchange;
-    const s = readUtf8(p, at, at + len);
-    if (len <= PUBLISH_NAME_REUSE_MAX_BYTES) {
-      if (last === null) last = this.lastExchangeBytes = Buffer.alloc(PUBLISH_NAME_REUSE_MAX_BYTES);
-      p.copy(last, 0, at, at + len);
-      this.lastExchangeLen = len;
-      this.lastExchange = s;
-    }
-    return s;
-  }
-
-  private publishRoutingKey(p: Buffer, at: number, len: number): string {
-    let last = this.lastRoutingKeyBytes;
-    if (last !== null && len === this.lastRoutingKeyLen && sameBytes(p, at, last, len)) return this.lastRoutingKey;
-    const s = readUtf8(p, at, at + len);
-    if (len <= PUBLISH_NAME_REUSE_MAX_BYTES) {
-      if (last === null) last = this.lastRoutingKeyBytes = Buffer.alloc(PUBLISH_NAME_REUSE_MAX_BYTES);
-      p.copy(last, 0, at, at + len);
-      this.lastRoutingKeyLen = len;
-      this.lastRoutingKey = s;
-    }
-    return s;
   }
 
   private onContentHeader(payload: Buffer): undefined {
@@ -562,12 +524,6 @@ export class AmqpChannel {
       throw new AmqpError(REPLY.RESOURCE_ERROR, `too many consumers on channel ${this.id}`, true);
     }
   }
-}
-
-/** Whether a[at..at+len) equals b[0..len) (short names: a loop beats a native call). */
-function sameBytes(a: Buffer, at: number, b: Buffer, len: number): boolean {
-  for (let i = 0; i < len; i++) if (a[at + i] !== b[i]) return false;
-  return true;
 }
 
 /** A frame payload is a slice of a socket chunk; copy it when it would pin a much larger buffer. */
