@@ -163,7 +163,8 @@ export async function startMosquitto(): Promise<RunningServer> {
 export async function startAedes(): Promise<RunningServer> {
   const port = await freePort();
   const script = `const {Aedes}=require('aedes');const net=require('net');Aedes.createBroker().then((b)=>net.createServer(b.handle).listen(${port},'127.0.0.1'));`;
-  const child = spawn(process.execPath, ['-e', script], { stdio: 'ignore', cwd: REPO_ROOT });
+  // stderr is kept: when Aedes dies under a scenario (it did once in QoS 0 100 B 1→100), the bench log says why.
+  const child = spawn(process.execPath, ['-e', script], { stdio: ['ignore', 'ignore', 'inherit'], cwd: REPO_ROOT });
   await waitForPort(port);
   return {
     name: 'aedes',
