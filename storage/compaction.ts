@@ -8,6 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { childLogger } from '../src/core/logger';
 import { recordIndex, RECORD_HEADER_BYTES } from './batch-codec';
+import { fsyncDir } from './fsync-dir';
 import { corrupt, Segment, type SegmentPool } from './segment';
 import { SIDE_FILE_SUFFIXES } from './sqlite-pragmas';
 import type { SqliteLog } from './sqlite-log';
@@ -73,13 +74,4 @@ function copyLive(out: Segment, log: SqliteLog, base: number, data: Buffer, file
   if (count === 0) return 0;
   out.insert(log.id, base, last, count, payload, Math.ceil(maxTs), parts.length === 1 ? parts[0] : Buffer.concat(parts));
   return count;
-}
-
-function fsyncDir(dir: string): void {
-  const fd = fs.openSync(dir, 'r');
-  try {
-    fs.fsyncSync(fd);
-  } finally {
-    fs.closeSync(fd);
-  }
 }

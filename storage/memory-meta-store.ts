@@ -2,6 +2,7 @@
  * In-memory MetaStore for tests. Values are stored as JSON text so callers get copies, exactly as with the
  * SQLite store (mutating a returned object never changes what is stored). put/delete resolve on the next tick.
  */
+import { listSpace } from './meta-space';
 import type { MetaStore } from './types';
 
 export class MemoryMetaStore implements MetaStore {
@@ -28,11 +29,7 @@ export class MemoryMetaStore implements MetaStore {
   }
 
   list<T>(namespace: string): Array<[string, T]> {
-    const space = this.spaces.get(namespace);
-    if (space === undefined) return [];
-    return [...space.entries()]
-      .sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))
-      .map(([k, v]) => [k, JSON.parse(v) as T]);
+    return listSpace<T>(this.spaces.get(namespace));
   }
 
   async close(): Promise<void> {}

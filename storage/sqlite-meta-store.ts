@@ -10,6 +10,7 @@ import fs from 'node:fs';
 import { BrokerError } from '../src/core/errors';
 import { childLogger } from '../src/core/logger';
 import { applyPragmas, SMALL_DB_CHECKPOINT_WAL_BYTES } from './sqlite-pragmas';
+import { listSpace } from './meta-space';
 import type { MetaStore } from './types';
 
 /** The metadata rows are small. */
@@ -92,11 +93,7 @@ export class SqliteMetaStore implements MetaStore {
   }
 
   list<T>(namespace: string): Array<[string, T]> {
-    const space = this.spaces.get(namespace);
-    if (space === undefined) return [];
-    return [...space.entries()]
-      .sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))
-      .map(([k, v]) => [k, JSON.parse(v) as T]);
+    return listSpace<T>(this.spaces.get(namespace));
   }
 
   async close(): Promise<void> {

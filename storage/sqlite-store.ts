@@ -19,6 +19,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { BrokerError } from '../src/core/errors';
 import { childLogger } from '../src/core/logger';
+import { fsyncDir } from './fsync-dir';
 import { encodedSize, encodeBatch, encodeBatchInto, RECORD_HEADER_BYTES } from './batch-codec';
 import { Catalog, type CatalogEntry } from './catalog';
 import { compactSegment } from './compaction';
@@ -1032,16 +1033,6 @@ async function fsyncFiles(files: readonly string[]): Promise<void> {
     } finally {
       await handle.close();
     }
-  }
-}
-
-/** Makes a new file's directory entry durable. */
-function fsyncDir(dir: string): void {
-  const fd = fs.openSync(dir, 'r');
-  try {
-    fs.fsyncSync(fd);
-  } finally {
-    fs.closeSync(fd);
   }
 }
 
