@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { SqliteLogStore, type SqliteStoreOptions } from '../../storage/sqlite-store';
 import { expectAckedRecordsIntact, killAfterAcks } from './crash-harness';
-import { sqliteOptions } from './helpers';
+import { expectPatternedLog, largestFileBytes, patternedRecords, sqliteOptions } from './helpers';
 import { tempDir } from './log-store-suite';
 
 const RECORD_BYTES = 4096;
@@ -14,9 +14,7 @@ const CHECKPOINT_WAL_BYTES = 256 * 1024;
 const WAL_BYTES_MAX = 2 * 1024 * 1024;
 
 function walBytesOf(dir: string): number {
-  let max = 0;
-  for (const f of fs.readdirSync(dir)) if (/^seg-\d+\.sqlite-wal$/.test(f)) max = Math.max(max, fs.statSync(path.join(dir, f)).size);
-  return max;
+  return largestFileBytes(dir, /^seg-\d+\.sqlite-wal$/);
 }
 
 describe('WAL checkpointer thread', () => {
@@ -41,16 +39,14 @@ describe('WAL checkpointer thread', () => {
     let walMax = 0;
     for (let i = 0; i < rounds; i++) {
       const base = log.nextOffset();
-      await log.append(Array.from({ length: 16 }, (_, j) => ({ key: null, headers: null, value: Buffer.alloc(RECORD_BYTES, (base + j) % 251) }))).durable;
+      await log.append(patternedRecords(base, 16, RECORD_BYTES)).durable;
       walMax = Math.max(walMax, walBytesOf(dir));
     }
     return walMax;
   }
 
   function expectContent(store: SqliteLogStore, count: number): void {
-    const got = store.log('q').read(0, count + 1, 1 << 30);
-    expect(got.length).toBe(count);
-    got.forEach((r, i) => expect(r.value.equals(Buffer.alloc(RECORD_BYTES, i % 251))).toBe(true));
+    expectPatternedLog(store, 'q', count, RECORD_BYTES);
   }
 
   beforeEach(() => {

@@ -3,10 +3,9 @@
  * into the segment in small steps; records stay intact across reopen and kill -9.
  */
 import fs from 'node:fs';
-import path from 'node:path';
 import { SqliteLogStore, type SqliteStoreOptions } from '../../storage/sqlite-store';
 import { expectAckedRecordsIntact, killAfterAcks } from './crash-harness';
-import { sqliteOptions, waitFor } from './helpers';
+import { expectPatternedLog, largestFileBytes, patternedRecords, sqliteOptions, waitFor } from './helpers';
 import { tempDir } from './log-store-suite';
 
 const RECORD_BYTES = 4096;
@@ -18,9 +17,7 @@ const FORCED_WAL_BYTES = 64 * 1024 * 1024;
 
 /** Bytes of the active segment's database file (not its WAL): what checkpoints have copied into it. */
 function segmentFileBytes(dir: string): number {
-  let max = 0;
-  for (const f of fs.readdirSync(dir)) if (/^seg-\d+\.sqlite$/.test(f)) max = Math.max(max, fs.statSync(path.join(dir, f)).size);
-  return max;
+  return largestFileBytes(dir, /^seg-\d+\.sqlite$/);
 }
 
 describe('idle checkpoints of the writer worker', () => {
@@ -45,16 +42,12 @@ describe('idle checkpoints of the writer worker', () => {
     const log = store.log('q');
     for (let i = 0; i < ROUNDS; i++) {
       const base = log.nextOffset();
-      const recs = Array.from({ length: RECORDS_PER_COMMIT }, (_, j) => ({ key: null, headers: null, value: Buffer.alloc(RECORD_BYTES, (base + j) % 251) }));
-      await log.append(recs).durable;
+      await log.append(patternedRecords(base, RECORDS_PER_COMMIT, RECORD_BYTES)).durable;
     }
   }
 
   function expectContent(store: SqliteLogStore): void {
-    const count = ROUNDS * RECORDS_PER_COMMIT;
-    const got = store.log('q').read(0, count + 1, 1 << 30);
-    expect(got.length).toBe(count);
-    got.forEach((r, i) => expect(r.value.equals(Buffer.alloc(RECORD_BYTES, i % 251))).toBe(true));
+    expectPatternedLog(store, 'q', ROUNDS * RECORDS_PER_COMMIT, RECORD_BYTES);
   }
 
   beforeEach(() => {
