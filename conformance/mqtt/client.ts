@@ -3,6 +3,7 @@
  * before the CONNECT, and wait on events with deadlines. Independent of the broker under test.
  */
 import { connect, type IClientOptions, type IConnackPacket, type IPublishPacket, type MqttClient } from 'mqtt';
+import { Arrivals } from './arrivals';
 
 export interface Got {
   topic: string;
@@ -13,32 +14,22 @@ export interface Got {
 }
 
 export class Conn {
-  readonly messages: Got[] = [];
-  private waiters: Array<() => void> = [];
+  private readonly arrivals = new Arrivals<Got>();
   constructor(
     readonly client: MqttClient,
     readonly connack: IConnackPacket,
   ) {}
 
-  push(g: Got): void {
-    this.messages.push(g);
-    for (const w of this.waiters.splice(0)) w();
+  get messages(): readonly Got[] {
+    return this.arrivals.items;
   }
 
-  async waitFor(n: number, timeoutMs: number): Promise<Got[]> {
-    const deadline = Date.now() + timeoutMs;
-    while (this.messages.length < n) {
-      const left = deadline - Date.now();
-      if (left <= 0) throw new Error(`expected ${n} messages, got ${this.messages.length}`);
-      await new Promise<void>((resolve) => {
-        const t = setTimeout(resolve, left);
-        this.waiters.push(() => {
-          clearTimeout(t);
-          resolve();
-        });
-      });
-    }
-    return this.messages.slice(0, n);
+  push(g: Got): void {
+    this.arrivals.push(g);
+  }
+
+  waitFor(n: number, timeoutMs: number): Promise<Got[]> {
+    return this.arrivals.waitFor(n, timeoutMs);
   }
 
   /** Publishes a sentinel on `topic` (which this connection must receive) and returns what arrived before it. */

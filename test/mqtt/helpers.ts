@@ -5,6 +5,7 @@
 import net from 'node:net';
 import { connect, type IClientOptions, type IConnackPacket, type IPublishPacket, type MqttClient } from 'mqtt';
 import { generate, parser, type Packet } from 'mqtt-packet';
+import { Arrivals } from '../../conformance/mqtt/arrivals';
 import type { BrokerOptions } from '../../src/broker';
 import { startBroker, type InProcessBroker } from '../helpers/broker';
 
@@ -74,31 +75,19 @@ export function useMqttBroker(opts: BrokerOptions = {}): MqttTestBroker {
 }
 
 export class Collector {
-  readonly messages: Received[] = [];
-  private waiters: Array<() => void> = [];
+  private readonly arrivals = new Arrivals<Received>();
 
   constructor(client: MqttClient) {
-    client.on('message', (topic, payload, packet) => {
-      this.messages.push({ topic, payload: Buffer.from(payload), packet });
-      for (const w of this.waiters.splice(0)) w();
-    });
+    client.on('message', (topic, payload, packet) => this.arrivals.push({ topic, payload: Buffer.from(payload), packet }));
+  }
+
+  get messages(): readonly Received[] {
+    return this.arrivals.items;
   }
 
   /** Resolves once `n` messages arrived in total. */
-  async waitFor(n: number, timeoutMs = 20_000): Promise<Received[]> {
-    const deadline = Date.now() + timeoutMs;
-    while (this.messages.length < n) {
-      const left = deadline - Date.now();
-      if (left <= 0) throw new Error(`timed out waiting for ${n} messages, got ${this.messages.length}`);
-      await new Promise<void>((resolve) => {
-        const t = setTimeout(resolve, left);
-        this.waiters.push(() => {
-          clearTimeout(t);
-          resolve();
-        });
-      });
-    }
-    return this.messages.slice(0, n);
+  waitFor(n: number, timeoutMs = 20_000): Promise<Received[]> {
+    return this.arrivals.waitFor(n, timeoutMs);
   }
 }
 
