@@ -13,8 +13,15 @@ import type { AppendRecord, StoredRecord } from './types';
 export const RECORD_HEADER_BYTES = 24;
 
 export function encodedSize(r: AppendRecord): number {
+  if (r === WITHDRAWN_RECORD) return 0;
   return RECORD_HEADER_BYTES + r.value.length + (r.key?.length ?? 0) + (r.headers?.length ?? 0);
 }
+
+/**
+ * Stands in a log's pending records for one withdrawn before it was written (see LogHandle.withdraw): encoding
+ * skips it (its offset becomes a gap) and it counts no bytes.
+ */
+export const WITHDRAWN_RECORD: AppendRecord = Object.freeze({ key: null, headers: null, value: Buffer.alloc(0) });
 
 /**
  * Encodes records[from, to) (record i has offset baseOffset + i - from and timestamp timestamps[i]) into one
@@ -36,6 +43,8 @@ export function encodeBatchInto(buf: Buffer, at: number, records: readonly Appen
   let p = at;
   for (let i = from; i < to; i++) {
     const r = records[i];
+    // A withdrawn record leaves a gap in the offsets, as compaction does; the batch starts at a live record.
+    if (r === WITHDRAWN_RECORD) continue;
     view.setUint32(p, i - from, true);
     view.setFloat64(p + 4, timestamps[i], true);
     view.setInt32(p + 12, r.key === null ? -1 : r.key.length, true);

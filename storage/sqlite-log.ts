@@ -3,14 +3,17 @@
  * and the segments that hold its committed batches, in offset order.
  */
 import { BrokerError } from '../src/core/errors';
-import { encodedSize, type ReadAcc } from './batch-codec';
+import { encodedSize, WITHDRAWN_RECORD, type ReadAcc } from './batch-codec';
+import type { HeldAppends } from './held-commits';
 import type { Segment } from './segment';
 import type { AppendRecord, AppendResult, LogHandle, RetentionPolicy, StoredRecord } from './types';
 
 /** What a log needs from its store. */
 export interface LogHost {
   /** Buffers a log's new records for the next group commit; returns that commit's promise. */
-  enqueue(log: SqliteLog, encodedBytes: number): Promise<void>;
+  enqueue(log: SqliteLog, encodedBytes: number, records: number): Promise<void>;
+  /** The pending record of `log` at `offset` was withdrawn (it will not be written). */
+  withdrew(log: SqliteLog, offset: number, encodedBytes: number): void;
   /** Start offset or retention changed: persist lazily, look for reclaimable segments. */
   noteStartMoved(log: SqliteLog): void;
   noteRetentionChanged(log: SqliteLog): void;
@@ -38,6 +41,20 @@ export class SqliteLog implements LogHandle {
   pendingTimestamps: number[] = [];
   /** Segments holding batches of this log, oldest first (offsets grow with the segment sequence). */
   readonly segments: Segment[] = [];
+  /**
+   * Its appends are held back while they may still be withdrawn (see SqliteLogStore: held commits); set while
+   * the store holds them.
+   */
+  held = false;
+  /**
+   * A reader settled records of this log before they were written (withdraw was called): its consumers keep up
+   * with the disk, so holding its appends back is likely to save writing them.
+   */
+  settlesBeforeCommit = false;
+  /** Records withdrawn since the store started holding this log's appends. */
+  withdrawnWhileHeld = 0;
+  /** While held: which held appends (one per event-loop turn) pending offsets below each `end` belong to. */
+  heldMarks: Array<{ end: number; appends: HeldAppends }> = [];
   /** Offsets acked out of order (markDeleted); compaction drops them. Not persisted. */
   readonly deletedOffsets = new Set<number>();
   deleted = false;
@@ -70,7 +87,18 @@ export class SqliteLog implements LogHandle {
       bytes += encodedSize(r);
     }
     this.next += records.length;
-    return { baseOffset, durable: this.host.enqueue(this, bytes) };
+    return { baseOffset, durable: this.host.enqueue(this, bytes, records.length) };
+  }
+
+  withdraw(offset: number): boolean {
+    this.settlesBeforeCommit = true;
+    if (offset < this.sent || offset >= this.next) return false; // handed to the writer already
+    const i = offset - this.sent;
+    const r = this.pending[i];
+    if (r === WITHDRAWN_RECORD) return false;
+    this.pending[i] = WITHDRAWN_RECORD;
+    this.host.withdrew(this, offset, encodedSize(r));
+    return true;
   }
 
   read(fromOffset: number, maxRecords: number, maxBytes: number): StoredRecord[] {

@@ -20,10 +20,12 @@ import path from 'node:path';
 import { BrokerError } from '../src/core/errors';
 import { childLogger } from '../src/core/logger';
 import { fsyncDir } from './fsync-dir';
-import { encodedSize, encodeBatch, encodeBatchInto, RECORD_HEADER_BYTES } from './batch-codec';
+import { encodedSize, encodeBatch, encodeBatchInto, RECORD_HEADER_BYTES, WITHDRAWN_RECORD } from './batch-codec';
 import { Catalog, type CatalogEntry } from './catalog';
 import { compactSegment } from './compaction';
 import { isCorruptionError, Segment, SegmentPool, sqliteCode } from './segment';
+import { newRound, type Round } from './commit-round';
+import { HeldCommits, type HeldCommitHost } from './held-commits';
 import { SqliteLog, type LogHost } from './sqlite-log';
 import { SegmentWriter } from './segment-writer';
 import { ROW_FIELDS, type CheckpointerMode, type WriterError } from './segment-writer-protocol';
@@ -139,17 +141,12 @@ interface RangeInfo {
   blob: number;
 }
 
-/** A batch row to be: records [from, to) of a log's pending records. */
+/** A batch row to be: records [from, to) of a log's pending records, `records` of them not withdrawn. */
 interface BatchPlan {
   from: number;
   to: number;
   bytes: number;
-}
-
-interface Round {
-  promise: Promise<void>;
-  resolve: () => void;
-  reject: (err: unknown) => void;
+  records: number;
 }
 
 /** @internal Hooks for crash and failure tests. */
@@ -160,7 +157,7 @@ export interface StoreTestHooks {
   commitBlockedMs?: (ms: number) => void;
 }
 
-export class SqliteLogStore implements LogStore, LogHost {
+export class SqliteLogStore implements LogStore, LogHost, HeldCommitHost {
   readonly testHooks: StoreTestHooks = {};
   private readonly logger = childLogger('storage');
   private catalog: Catalog | null = null;
@@ -175,6 +172,8 @@ export class SqliteLogStore implements LogStore, LogHost {
   private pendingBytes = 0;
   private round: Round | null = null;
   private immediate: NodeJS.Immediate | null = null;
+  /** Appends of logs whose readers settle before commit, held back (see held-commits.ts). */
+  private readonly held: HeldCommits;
   private readonly newLogs = new Set<SqliteLog>();
   private readonly deletedIds = new Set<number>();
   private readonly startDirty = new Set<SqliteLog>();
@@ -208,6 +207,7 @@ export class SqliteLogStore implements LogStore, LogHost {
 
   constructor(private readonly opts: SqliteStoreOptions) {
     this.pool = new SegmentPool(opts.sealedSegmentsOpenMax ?? SEALED_SEGMENTS_OPEN_MAX);
+    this.held = new HeldCommits(this, opts.groupCommitBytesMax);
     this.journal = opts.segmentJournalMode ?? 'wal';
     this.asyncFsync = this.journal === 'wal' && opts.synchronous === 'full';
     this.segmentSync = this.journal === 'wal' ? 'normal' : opts.synchronous;
@@ -241,6 +241,7 @@ export class SqliteLogStore implements LogStore, LogHost {
 
   async close(): Promise<void> {
     if (this.state !== 'open') return;
+    this.held.release();
     if (this.round !== null) this.commitNow();
     await this.drainSyncs();
     if (this.writer !== null) {
@@ -365,6 +366,7 @@ export class SqliteLogStore implements LogStore, LogHost {
     const log = this.logs.get(name);
     if (log === undefined) return;
     log.deleted = true;
+    if (log.held) this.held.drop(log);
     log.clearPending();
     this.logs.delete(name);
     this.logsById.delete(log.id);
@@ -384,6 +386,7 @@ export class SqliteLogStore implements LogStore, LogHost {
   }
 
   flush(): Promise<void> {
+    this.held.release();
     return (this.round ?? this.lastUnsynced)?.promise ?? Promise.resolve();
   }
 
@@ -410,12 +413,18 @@ export class SqliteLogStore implements LogStore, LogHost {
     return this.state !== 'open';
   }
 
-  enqueue(log: SqliteLog, encodedBytes: number): Promise<void> {
+  enqueue(log: SqliteLog, encodedBytes: number, records: number): Promise<void> {
+    if (log.held || (log.settlesBeforeCommit && this.mayHold(log))) return this.held.hold(log, encodedBytes, records);
     this.pendingLogs.add(log);
     this.pendingBytes += encodedBytes;
     const round = this.ensureRound();
     if (this.pendingBytes >= this.opts.groupCommitBytesMax) this.commitNow();
     return round.promise;
+  }
+
+  withdrew(log: SqliteLog, offset: number, encodedBytes: number): void {
+    if (log.held) this.held.withdrew(log, offset, encodedBytes);
+    else if (this.pendingLogs.has(log)) this.pendingBytes -= encodedBytes;
   }
 
   noteStartMoved(log: SqliteLog): void {
@@ -431,22 +440,50 @@ export class SqliteLogStore implements LogStore, LogHost {
 
   private ensureRound(): Round {
     if (this.round === null) {
-      let resolve!: () => void;
-      let reject!: (err: unknown) => void;
-      const promise = new Promise<void>((res, rej) => {
-        resolve = res;
-        reject = rej;
-      });
-      // Callers that ignore `durable` (e.g. at-most-once publishes) must not turn a failed commit into an
-      // unhandled rejection that kills the process; callers that await it still see the error.
-      promise.catch(() => undefined);
-      this.round = { promise, resolve, reject };
+      this.round = newRound();
       this.immediate = setImmediate(() => {
         this.immediate = null;
         this.commitNow();
       });
     }
     return this.round;
+  }
+
+  // ---- held commits (held-commits.ts) ---------------------------------------------------------------------
+
+  /** Holding needs the worker writer (its commits are answered as events) and an open store. */
+  private mayHold(log: SqliteLog): boolean {
+    return this.writerMode === 'worker' && this.writer !== null && this.state === 'open' && !this.pendingLogs.has(log);
+  }
+
+  commitHeld(round: Round, logs: readonly SqliteLog[]): void {
+    const active = this.active;
+    if (active === null) {
+      round.reject(new BrokerError('INTERNAL_ERROR', 'no active segment'));
+      return;
+    }
+    this.commitToWorker(round, logs, active);
+  }
+
+  writerIdle(): boolean {
+    return this.workerQueue.length === 0;
+  }
+
+  /**
+   * `log`'s offsets below `sent` were withdrawn (nothing of them to write): they count as committed together with
+   * the last commit of this log still in flight, or at once when there is none.
+   */
+  gapCommitted(log: SqliteLog): void {
+    for (let i = this.workerQueue.length - 1; i >= 0; i--) {
+      const e = this.workerQueue[i];
+      const advance = e.advances.find((a) => a[0] === log);
+      if (advance === undefined) continue;
+      advance[1] = log.sent;
+      if (!e.sent && e.error === null && log.written < log.sent) log.written = log.sent; // answered: applyWritten ran
+      return;
+    }
+    log.written = log.sent;
+    log.committed = log.sent;
   }
 
   private commitNow(): void {
@@ -774,6 +811,7 @@ export class SqliteLogStore implements LogStore, LogHost {
     }
     this.pendingLogs.clear();
     this.pendingBytes = 0;
+    this.held.fail(failure);
     const round = this.round;
     if (round !== null) {
       this.round = null;
@@ -796,6 +834,7 @@ export class SqliteLogStore implements LogStore, LogHost {
     if (this.workerQueue.length === 0) {
       this.lastUnsynced = null;
       for (const w of this.drainWaiters.splice(0)) w();
+      this.held.writerFree();
     }
   }
 
@@ -826,6 +865,7 @@ export class SqliteLogStore implements LogStore, LogHost {
       log.sent = log.written;
       log.clearPending();
     }
+    this.held.fail(failure);
     this.settleWorkerCommits();
   }
 
@@ -982,21 +1022,35 @@ export class SqliteLogStore implements LogStore, LogHost {
   }
 }
 
-/** Splits pending records into batch rows of at most BATCH_RECORDS_MAX records and about BATCH_BYTES_MAX bytes. */
+/**
+ * Splits pending records into batch rows of at most BATCH_RECORDS_MAX offsets and about BATCH_BYTES_MAX bytes.
+ * Withdrawn records are skipped: a row starts and ends at a live record.
+ */
 function planBatches(recs: readonly AppendRecord[]): BatchPlan[] {
   const plans: BatchPlan[] = [];
   let from = 0;
   while (from < recs.length) {
+    if (recs[from] === WITHDRAWN_RECORD) {
+      from++;
+      continue;
+    }
     let to = from;
+    let last = from;
     let bytes = 0;
+    let records = 0;
     while (to < recs.length && to - from < BATCH_RECORDS_MAX) {
-      const size = encodedSize(recs[to]);
-      if (to > from && bytes + size > BATCH_BYTES_MAX) break;
-      bytes += size;
+      const r = recs[to];
+      if (r !== WITHDRAWN_RECORD) {
+        const size = encodedSize(r);
+        if (records > 0 && bytes + size > BATCH_BYTES_MAX) break;
+        bytes += size;
+        records++;
+        last = to;
+      }
       to++;
     }
-    plans.push({ from, to, bytes });
-    from = to;
+    plans.push({ from, to: last + 1, bytes, records });
+    from = last + 1;
   }
   return plans;
 }
@@ -1004,8 +1058,10 @@ function planBatches(recs: readonly AppendRecord[]): BatchPlan[] {
 /** Offsets and sizes of a planned batch of a log (its pending record i has offset log.sent + i). */
 function rangeOf(log: SqliteLog, b: BatchPlan): RangeInfo {
   let maxTs = -Infinity;
-  for (let i = b.from; i < b.to; i++) if (log.pendingTimestamps[i] > maxTs) maxTs = log.pendingTimestamps[i];
-  const records = b.to - b.from;
+  for (let i = b.from; i < b.to; i++) {
+    if (log.pendingTimestamps[i] > maxTs && log.pending[i] !== WITHDRAWN_RECORD) maxTs = log.pendingTimestamps[i];
+  }
+  const records = b.records;
   return { log, first: log.sent + b.from, end: log.sent + b.to, records, bytes: b.bytes - records * RECORD_HEADER_BYTES, maxTs, blob: b.bytes };
 }
 
@@ -1043,3 +1099,4 @@ function fileSize(file: string): number {
     return 0;
   }
 }
+

@@ -67,6 +67,15 @@ export interface LogHandle {
    */
   markDeleted(offsets: readonly number[]): void;
   setRetention(policy: RetentionPolicy): void;
+  /**
+   * The record at `offset` is no longer needed and was appended but not yet written: drop it, so it is never
+   * written (its offset stays a gap, as compaction leaves). Returns false when it is already on its way to disk.
+   * A queue calls it when a consumer acknowledged a message before its commit: a message consumed and
+   * acknowledged needs no disk (RabbitMQ confirms such a persistent message without writing it). Once every
+   * record an append's `durable` waits for is written or withdrawn, it resolves. Optional: a store may keep
+   * writing everything.
+   */
+  withdraw?(offset: number): boolean;
   /** Bytes of record data this log holds (approximate). */
   sizeBytes(): number;
 }

@@ -336,7 +336,7 @@ export class ClassicQueue implements QueueHandle {
     this.checkIds(ids);
     for (const id of ids) {
       const e = this.takeInFlight(id);
-      if (e !== undefined) this.settle(e);
+      if (e !== undefined) this.settleConsumed(e);
     }
     this.dispatch();
   }
@@ -515,7 +515,7 @@ export class ClassicQueue implements QueueHandle {
       this.state.delivered(e.offset);
     }
     if (noAck) {
-      this.settle(e);
+      this.settleConsumed(e);
     } else {
       e.consumer = consumer;
       e.owner = owner;
@@ -528,6 +528,17 @@ export class ClassicQueue implements QueueHandle {
   private requeue(e: QueueEntry): void {
     e.redelivered = true;
     this.index.requeue(e);
+  }
+
+  /**
+   * Settles a message its consumer took for good (acked, or delivered without ack). One not yet written need not
+   * be: a consumed message is the consumer's, as RabbitMQ confirms a persistent message "when it has been
+   * persisted to disk or consumed on every queue". Dead-lettered and expired messages do not come here: their
+   * record stays until written, so a dead-letter copy never depends on a write that was skipped.
+   */
+  private settleConsumed(e: QueueEntry): void {
+    if (!this.inMemory && this.uncommitted.delete(e.offset)) this.log.withdraw?.(e.offset);
+    this.settle(e);
   }
 
   private settle(e: QueueEntry): void {
