@@ -7,8 +7,9 @@
  * store flushes.
  *
  * Why it is safe: the `durable` promise of an append means "on disk, or no longer needed". A withdrawn record
- * was consumed and acknowledged, which is when RabbitMQ confirms a persistent message it has not written
- * ("persisted to disk or consumed on every queue"); nothing acknowledged is ever lost by skipping its write.
+ * was consumed and acknowledged, which is when RabbitMQ confirms a persistent message it has not written (a
+ * queue "delivered the message and received an acknowledgement", its extended AMQP 0-9-1 specification, class
+ * confirm); nothing acknowledged is ever lost by skipping its write.
  *
  * Appends are grouped per log and event-loop turn (one HeldAppends each), so that acknowledgements flow back to
  * each publisher turn by turn and a slow reader of one log holds back only that log's publishers.

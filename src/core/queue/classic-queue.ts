@@ -532,8 +532,9 @@ export class ClassicQueue implements QueueHandle {
 
   /**
    * Settles a message its consumer took for good (acked, or delivered without ack). One not yet written need not
-   * be: a consumed message is the consumer's, as RabbitMQ confirms a persistent message "when it has been
-   * persisted to disk or consumed on every queue". Dead-lettered and expired messages do not come here: their
+   * be: RabbitMQ confirms a message once every queue it was routed to has "either delivered the message and
+   * received an acknowledgement (if required), or enqueued the message (and persisted it if required)" (its
+   * extended AMQP 0-9-1 specification, class confirm). Dead-lettered and expired messages do not come here: their
    * record stays until written, so a dead-letter copy never depends on a write that was skipped.
    */
   private settleConsumed(e: QueueEntry): void {
