@@ -3,7 +3,7 @@
  * without full parsing, so the generator costs far less CPU than the broker under test.
  * Usage: node dist/bench/mqtt-load.js <port> <qos 0|1> <sizeBytes> <publishers> <subscribers> <pairs|fanout> <durationMs> [clean|persistent]
  * persistent: subscribers connect with clean session 0, so a broker keeps their queue as a persistent session
- * (polymq: a durable queue in SQLite, fsynced before the PUBACK; Mosquitto: in memory, saved to its
+ * (polymq: a durable queue in SQLite, PUBACK once fsynced or acknowledged by the subscriber; Mosquitto: in memory, saved to its
  * persistence file periodically; Aedes: in-memory persistence).
  * pairs: publisher i → topic bench/i → subscriber i (publishers = subscribers). fanout: 1 publisher → N subscribers.
  * Prints one JSON line: { deliveredPerSec, publishedPerSec }.

@@ -17,7 +17,10 @@ interface Scenario {
   pubs: number;
   subs: number;
   topology: 'pairs' | 'fanout';
-  /** Subscribers with clean session 0: polymq keeps their queues durable (SQLite, fsync before PUBACK). */
+  /**
+   * Subscribers with clean session 0: polymq keeps their queues durable (SQLite; a PUBACK once the message is
+   * fsynced or already acknowledged by the subscriber).
+   */
   persistent: boolean;
 }
 
@@ -106,7 +109,7 @@ export async function runMqttBench(durationMs = 3000, only: string[] = [], withI
   const lines = [`### MQTT (${new Date().toISOString()}, ${machineLine()})`];
   lines.push(
     `Command: \`node dist/bench/mqtt.js ${durationMs}\` — delivered msg/s over ${durationMs} ms per scenario; Mosquitto with persistence on, Aedes with in-memory persistence. ` +
-      '"persistent": subscribers with clean session 0 (polymq: durable queue on disk, fsynced before the PUBACK; Mosquitto: in memory plus periodic save; Aedes: in memory); otherwise clean sessions (polymq: transient queue in memory).',
+      '"persistent": subscribers with clean session 0 (polymq: durable queue on disk, PUBACK once the message is fsynced or already acknowledged by its subscriber, whose records are then never written; Mosquitto: in memory plus periodic save; Aedes: in memory); otherwise clean sessions (polymq: transient queue in memory).',
   );
   lines.push('');
   const names = results.map((r) => r.name);
