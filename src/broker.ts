@@ -244,6 +244,7 @@ export class Broker extends EventEmitter {
       out.storage_bytes_on_disk = st.bytesOnDisk;
       out.storage_commits = st.commits;
       out.storage_records_appended = st.recordsAppended;
+      out.storage_records_withdrawn = st.recordsWithdrawn ?? 0;
     }
     return out;
   }

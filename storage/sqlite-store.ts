@@ -189,6 +189,7 @@ export class SqliteLogStore implements LogStore, LogHost, HeldCommitHost {
   private full = false;
   private commits = 0;
   private recordsAppended = 0;
+  private recordsWithdrawn = 0;
 
   private readonly journal: JournalMode;
   /** synchronous= of segment connections; WAL + FULL is NORMAL in SQLite plus our own asynchronous fsync. */
@@ -399,6 +400,7 @@ export class SqliteLogStore implements LogStore, LogHost, HeldCommitHost {
       bytesOnDisk,
       commits: this.commits,
       recordsAppended: this.recordsAppended,
+      recordsWithdrawn: this.recordsWithdrawn,
     };
   }
 
@@ -423,6 +425,7 @@ export class SqliteLogStore implements LogStore, LogHost, HeldCommitHost {
   }
 
   withdrew(log: SqliteLog, offset: number, encodedBytes: number): void {
+    this.recordsWithdrawn++;
     if (log.held) this.held.withdrew(log, offset, encodedBytes);
     else if (this.pendingLogs.has(log)) this.pendingBytes -= encodedBytes;
   }

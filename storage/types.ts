@@ -108,6 +108,8 @@ export interface StoreStats {
   bytesOnDisk: number;
   commits: number;
   recordsAppended: number;
+  /** Records withdrawn before they were written (LogHandle.withdraw); optional for stores that never withdraw. */
+  recordsWithdrawn?: number;
 }
 
 /**

@@ -47,6 +47,7 @@ describe('withdrawing records before they are written', () => {
     expect(log.withdraw?.(1)).toBe(false); // once
     expect(log.withdraw?.(3)).toBe(true);
     await durable;
+    expect(store.stats().recordsWithdrawn).toBe(2);
     expect(log.committedOffset()).toBe(4);
     expect(values(log)).toEqual([[0, 'a'], [2, 'c']]);
     expect(log.withdraw?.(0)).toBe(false); // written already
