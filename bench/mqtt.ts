@@ -43,6 +43,20 @@ function label(s: Scenario): string {
   return `QoS${s.qos}${s.persistent ? ' persistent' : ''} ${s.size} B ${s.pubs}→${s.subs}`;
 }
 
+/** polymq's storage counters (from its /metrics), to tell how much of a scenario reached the disk. */
+interface StorageCounters {
+  appended: number;
+  withdrawn: number;
+}
+
+async function storageCounters(server: RunningServer): Promise<StorageCounters | null> {
+  const port = server.ports.http;
+  if (server.name !== 'polymq' || port === undefined) return null;
+  const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+  const value = (name: string): number => Number(new RegExp(`polymq_broker\\{name="${name}"\\} (\\d+)`).exec(text)?.[1] ?? 0);
+  return { appended: value('storage_records_appended'), withdrawn: value('storage_records_withdrawn') };
+}
+
 /** A scenario whose load generator failed (typically: the broker crashed); printed as "failed". */
 const FAILED = -1;
 
@@ -50,13 +64,23 @@ const FAILED = -1;
  * Runs every scenario; a broker that dies in one is restarted for the next (the scenario is marked failed, so
  * the table says so instead of the whole run aborting).
  */
-async function runScenarios(start: () => Promise<RunningServer>, durationMs: number): Promise<{ rates: Map<string, number>; server: RunningServer }> {
+async function runScenarios(
+  start: () => Promise<RunningServer>,
+  durationMs: number,
+): Promise<{ rates: Map<string, number>; written: Map<string, number>; server: RunningServer }> {
   const out = new Map<string, number>();
+  /** polymq, persistent scenarios: the share of appended records that was written (not withdrawn). */
+  const written = new Map<string, number>();
   let server = await start();
   for (const s of SCENARIOS) {
     try {
+      const before = s.persistent ? await storageCounters(server) : null;
       const r = await runJsonChild<LoadResult>('mqtt-load.js', [String(server.ports.mqtt), String(s.qos), String(s.size), String(s.pubs), String(s.subs), s.topology, String(durationMs), s.persistent ? 'persistent' : 'clean']);
       out.set(label(s), r.deliveredPerSec);
+      const after = before === null ? null : await storageCounters(server);
+      if (before !== null && after !== null && after.appended > before.appended) {
+        written.set(label(s), 1 - (after.withdrawn - before.withdrawn) / (after.appended - before.appended));
+      }
     } catch (err) {
       process.stderr.write(`${server.name}: ${label(s)} failed: ${err instanceof Error ? err.message : String(err)}; restarting it\n`);
       out.set(label(s), FAILED);
@@ -64,7 +88,7 @@ async function runScenarios(start: () => Promise<RunningServer>, durationMs: num
       server = await start();
     }
   }
-  return { rates: out, server };
+  return { rates: out, written, server };
 }
 
 interface IdleFootprint {
@@ -92,13 +116,16 @@ async function idleFootprint(server: RunningServer): Promise<IdleFootprint> {
  */
 export async function runMqttBench(durationMs = 3000, only: string[] = [], withIdle = true): Promise<string> {
   const results: Array<{ name: string; rates: Map<string, number> }> = [];
+  let written = new Map<string, number>();
   let idle: IdleFootprint | null = null;
   const starters: Array<[string, () => Promise<RunningServer>]> = [['polymq', startPolymq]];
   if (haveMosquitto()) starters.push(['mosquitto', startMosquitto]);
   starters.push(['aedes', startAedes]);
   for (const [name, start] of starters) {
     if (only.length > 0 && !only.includes(name)) continue;
-    const { rates, server } = await runScenarios(start, durationMs);
+    const run = await runScenarios(start, durationMs);
+    const { rates, server } = run;
+    if (server.name === 'polymq') written = run.written;
     try {
       results.push({ name: server.name, rates });
       if (server.name === 'polymq' && withIdle) idle = await idleFootprint(server);
@@ -130,6 +157,13 @@ export async function runMqttBench(durationMs = 3000, only: string[] = [], withI
     lines.push(`| ${l} | ${vals.join(' | ')} | ${ratio('mosquitto')} | ${ratio('aedes')} |`);
   }
   lines.push('');
+  if (written.size > 0) {
+    const shares = [...written].map(([l, w]) => `${l.replace('QoS1 persistent ', '')} ${(w * 100).toFixed(0)} %`);
+    lines.push(
+      `- polymq, persistent scenarios: share of the messages written to disk (the rest were acknowledged by their subscriber ` +
+        `before their commit and never written, see README "Held commits"): ${shares.join(', ')}`,
+    );
+  }
   if (idle !== null) {
     const perClient = idle.perClientBytes;
     lines.push(

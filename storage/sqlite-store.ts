@@ -416,6 +416,7 @@ export class SqliteLogStore implements LogStore, LogHost, HeldCommitHost {
   }
 
   enqueue(log: SqliteLog, encodedBytes: number, records: number): Promise<void> {
+    this.recordsAppended += records;
     if (log.held || (log.settlesBeforeCommit && this.mayHold(log))) return this.held.hold(log, encodedBytes, records);
     this.pendingLogs.add(log);
     this.pendingBytes += encodedBytes;
@@ -597,7 +598,6 @@ export class SqliteLogStore implements LogStore, LogHost, HeldCommitHost {
     const advanced: string[] = [];
     for (const [log, upTo] of entry.advances) {
       if (upTo <= log.committed) continue;
-      this.recordsAppended += upTo - log.committed;
       log.committed = upTo;
       if (!log.deleted) advanced.push(log.name);
     }
