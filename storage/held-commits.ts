@@ -2,9 +2,9 @@
  * Held commits: appends to a log whose readers settle records before they are written (a queue whose consumer
  * acknowledges faster than the disk commits) wait on the main thread instead of going to the writer at once.
  * A record its reader settles meanwhile is withdrawn and never written; an append whose records were all
- * withdrawn resolves right then. What is still live is written as one commit once the writer is free and the
- * oldest held append has waited HELD_COMMIT_WAIT_MS, or at once when HELD_COMMIT_BYTES_MAX is held or the
- * store flushes.
+ * withdrawn resolves right then. A log's live records are written once the writer is free and that log's oldest
+ * held append has waited HELD_COMMIT_WAIT_MS (the logs due then go as one commit, the others keep holding), and
+ * everything at once when the store's groupCommitBytesMax is held or the store flushes.
  *
  * Why it is safe: the `durable` promise of an append means "on disk, or no longer needed". A withdrawn record
  * was consumed and acknowledged, which is when RabbitMQ confirms a persistent message it has not written (a
@@ -23,6 +23,7 @@ export const HELD_COMMIT_WAIT_MS = 2;
 
 /** The appends of one event-loop turn to one log, held. */
 export interface HeldAppends {
+  log: SqliteLog;
   round: Round;
   /** Records not withdrawn. */
   live: number;
@@ -80,12 +81,13 @@ export class HeldCommits {
       h = last.appends;
       last.end = log.next;
     } else {
-      h = { round: newRound(), live: 0, sinceMs: performance.now(), turn: this.turn };
+      h = { log, round: newRound(), live: 0, sinceMs: performance.now(), turn: this.turn };
       this.appends.add(h);
       log.heldMarks.push({ end: log.next, appends: h });
       this.arm();
     }
     h.live += records;
+    log.heldBytes += encodedBytes;
     this.bytes += encodedBytes;
     const promise = h.round.promise;
     if (this.bytes >= this.bytesMax) this.release();
@@ -95,32 +97,58 @@ export class HeldCommits {
   /** A held record of `log` at `offset` was withdrawn. */
   withdrew(log: SqliteLog, offset: number, encodedBytes: number): void {
     log.withdrawnWhileHeld++;
+    log.heldBytes -= encodedBytes;
     this.bytes -= encodedBytes;
     this.forget(log, offset);
     this.trim(log);
   }
 
-  /** The writer is free: write what has waited long enough. */
+  /** The writer is free: write the logs that have waited long enough. */
   writerFree(): void {
-    const oldest = this.oldest();
-    if (oldest !== undefined && performance.now() - oldest.sinceMs >= this.waitMs) this.release();
+    this.releaseDue();
+  }
+
+  /**
+   * Writes, as one commit, the held logs whose oldest group has waited waitMs; the others stay held (a slow reader
+   * of one log does not make every other log's held records go to disk).
+   */
+  private releaseDue(): void {
+    const now = performance.now();
+    const due = new Set<SqliteLog>();
+    // Groups are in creation order: the first one young enough ends the search.
+    for (const h of this.appends) {
+      if (now - h.sinceMs < this.waitMs) break;
+      due.add(h.log);
+    }
+    if (due.size > 0) this.releaseLogs([...due]);
+    // Nothing due: the timer may have fired already while the writer was busy (an older append, withdrawn since,
+    // was due then); without one armed nothing would release the rest until another append is held.
+    else this.arm();
   }
 
   /** Writes everything held as one commit now. */
   release(): void {
     if (this.empty) return;
-    const appends = [...this.appends];
-    this.appends.clear();
-    const logs = [...this.logs];
-    this.logs.clear();
+    this.releaseLogs([...this.logs], true);
+  }
+
+  private releaseLogs(logs: readonly SqliteLog[], all = false): void {
+    const chosen = new Set(logs);
+    const appends: HeldAppends[] = [];
+    for (const h of this.appends) if (all || chosen.has(h.log)) appends.push(h);
+    for (const h of appends) this.appends.delete(h);
     for (const log of logs) {
+      this.logs.delete(log);
+      this.bytes -= log.heldBytes;
+      log.heldBytes = 0;
       log.held = false;
       log.heldMarks = [];
       // Nobody settled anything while it was held: holding this log does not pay (until a reader does again).
       if (log.withdrawnWhileHeld === 0) log.settlesBeforeCommit = false;
     }
-    this.bytes = 0;
+    if (all) this.bytes = 0;
     this.disarm();
+    this.arm();
     const round = newRound();
     const { resolve, reject } = round;
     round.resolve = () => {
@@ -141,6 +169,7 @@ export class HeldCommits {
     for (const log of this.logs) {
       log.held = false;
       log.heldMarks = [];
+      log.heldBytes = 0;
     }
     this.logs.clear();
     this.bytes = 0;
@@ -158,6 +187,7 @@ export class HeldCommits {
     }
     log.held = false;
     log.heldMarks = [];
+    log.heldBytes = 0;
     this.logs.delete(log);
   }
 
@@ -203,7 +233,7 @@ export class HeldCommits {
       const first = this.oldest();
       if (first === undefined) return;
       if (performance.now() - first.sinceMs < this.waitMs) this.arm();
-      else if (this.host.writerIdle()) this.release();
+      else if (this.host.writerIdle()) this.releaseDue();
       // Otherwise the writer's next answer (writerFree) releases it.
     }, Math.ceil(due));
   }

@@ -51,6 +51,8 @@ export class SqliteLog implements LogHandle {
    * with the disk, so holding its appends back is likely to save writing them.
    */
   settlesBeforeCommit = false;
+  /** Encoded bytes of this log's held records not withdrawn. */
+  heldBytes = 0;
   /** Records withdrawn since the store started holding this log's appends. */
   withdrawnWhileHeld = 0;
   /** While held: which held appends (one per event-loop turn) pending offsets below each `end` belong to. */

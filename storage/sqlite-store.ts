@@ -722,6 +722,14 @@ export class SqliteLogStore implements LogStore, LogHost, HeldCommitHost {
     this.workerQueue.push(entry);
     this.lastUnsynced = round;
     if (rowCount === 0) {
+      // Every pending record of these logs was withdrawn: nothing to write, but their offsets are done with. Left
+      // pending, `sent` and `committed` would stay behind until the log's next write (for ever, if none comes).
+      for (const log of logs) {
+        if (log.pending.length === 0) continue;
+        log.sent = log.next;
+        log.clearPending();
+        this.gapCommitted(log);
+      }
       this.settleWorkerCommits();
       return;
     }

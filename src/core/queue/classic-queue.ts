@@ -90,8 +90,8 @@ export class ClassicQueue implements QueueHandle {
   private readonly inMemory: boolean;
   /** In-memory mode: the offset the next message gets. */
   private nextMemoryOffset = 0;
-  /** Appended records not yet readable from the log (group commit pending). */
-  private readonly uncommitted = new Map<number, Message>();
+  /** Appended records not yet readable from the log (group commit pending), with their entry. */
+  private readonly uncommitted = new Map<number, { message: Message; entry: QueueEntry }>();
   /** The commit round the latest appends wait for (see awaitCommit). */
   private commitWait: CommitWait | null = null;
   private readonly state: DeliveryState;
@@ -245,7 +245,7 @@ export class ClassicQueue implements QueueHandle {
       record.timestamp = now;
       const { baseOffset, durable } = this.log.append([record]);
       const entry = this.entryFor(message, baseOffset, now, false);
-      this.uncommitted.set(baseOffset, message);
+      this.uncommitted.set(baseOffset, { message, entry });
       this.awaitCommit(durable, baseOffset);
       this.attach(entry, message);
       this.index.push(entry);
@@ -279,8 +279,26 @@ export class ClassicQueue implements QueueHandle {
       },
       () => {
         if (this.commitWait === round) this.commitWait = null;
+        this.commitFailed(round.offsets);
       },
     );
+  }
+
+  /**
+   * A commit failed (full disk): storage rolled the log back to what is written and gives those offsets to later
+   * appends. The failed messages stay deliverable (their publishers were told), but no longer by offset: each
+   * keeps its body in its entry and settles without touching the log or the delivery state, and what the state
+   * recorded for offsets past the rolled-back end (acks that came before the failure) is forgotten. Otherwise an
+   * ack of a failed message would settle, or withdraw, the later message that got its offset.
+   */
+  private commitFailed(offsets: readonly number[]): void {
+    for (const o of offsets) {
+      const u = this.uncommitted.get(o);
+      if (u === undefined) continue;
+      this.uncommitted.delete(o);
+      u.entry.unwritten = u.message;
+    }
+    this.state.rolledBack(this.log.nextOffset());
   }
 
   /** Removes every ready message (not in-flight ones); returns how many. */
@@ -512,7 +530,7 @@ export class ClassicQueue implements QueueHandle {
     const redelivered = e.redelivered;
     if (!this.inMemory) {
       this.detach(e); // in flight, only the offset is kept: a requeue reads the body back from the log
-      this.state.delivered(e.offset);
+      if (e.unwritten === undefined) this.state.delivered(e.offset);
     }
     if (noAck) {
       this.settleConsumed(e);
@@ -538,13 +556,18 @@ export class ClassicQueue implements QueueHandle {
    * record stays until written, so a dead-letter copy never depends on a write that was skipped.
    */
   private settleConsumed(e: QueueEntry): void {
-    if (!this.inMemory && this.uncommitted.delete(e.offset)) this.log.withdraw?.(e.offset);
+    if (!this.inMemory && e.unwritten === undefined && this.uncommitted.delete(e.offset)) this.log.withdraw?.(e.offset);
     this.settle(e);
   }
 
   private settle(e: QueueEntry): void {
     if (this.inMemory) {
       e.message = undefined; // nothing else to record: no log, no persisted state
+      return;
+    }
+    if (e.unwritten !== undefined) {
+      e.unwritten = undefined; // its offset is not its own (see commitFailed)
+      this.detach(e);
       return;
     }
     this.detach(e);
@@ -574,8 +597,9 @@ export class ClassicQueue implements QueueHandle {
    */
   private bodyOf(e: QueueEntry): Message {
     if (e.message !== undefined) return e.message;
+    if (e.unwritten !== undefined) return e.unwritten;
     const pending = this.uncommitted.get(e.offset);
-    if (pending !== undefined) return pending;
+    if (pending !== undefined) return pending.message;
     const records = this.log.read(e.offset, this.qlimits.logReadBatchRecordsMax, this.qlimits.logReadBatchBytesMax);
     if (records.length === 0 || records[0].offset !== e.offset) {
       throw new BrokerError('INTERNAL_ERROR', `queue '${this.name}': message at offset ${e.offset} missing from log ${this.log.name}`);
@@ -583,7 +607,7 @@ export class ClassicQueue implements QueueHandle {
     const first = records[0].offset;
     const last = records[records.length - 1].offset;
     for (const x of this.index.levelRun(e, this.qlimits.logReadBatchRecordsMax)) {
-      if (x === e || x.message !== undefined || x.offset < first || x.offset > last) continue;
+      if (x === e || x.message !== undefined || x.unwritten !== undefined || x.offset < first || x.offset > last) continue;
       const r = records[x.offset - first];
       if (r === undefined || r.offset !== x.offset) continue; // not dense: skip rather than guess
       if (this.cachedCount >= this.qlimits.readyCacheMessagesMax) break;

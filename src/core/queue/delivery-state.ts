@@ -87,6 +87,23 @@ export class DeliveryState {
     this.schedule();
   }
 
+  /**
+   * A commit failed and storage rolled the log back to `end`: offsets from there on will be given to new appends,
+   * so nothing recorded for them (acks that came before the failure) may stay.
+   */
+  rolledBack(end: number): void {
+    let changed = this.settled.clipTo(end);
+    if (this.deliveredBelow > end) {
+      this.deliveredBelow = end;
+      changed = true;
+    }
+    this.marks = this.marks.filter((o) => o < end);
+    if (changed) {
+      this.dirty = true;
+      this.schedule();
+    }
+  }
+
   /** Called when appends commit: truncation or marks held back for uncommitted offsets can proceed. */
   committed(): void {
     if (this.settled.lowWaterMark > this.truncatedTo || this.marks.length > 0) this.schedule();

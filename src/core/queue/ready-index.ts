@@ -22,6 +22,11 @@ export class QueueEntry {
   consumer: ConsumerState | null = null;
   /** While in flight: the connection that may settle it. */
   owner: OwnerId = '';
+  /**
+   * Set when its commit failed: the body (no record holds it), and the sign that its offset may now be another
+   * message's (see ClassicQueue.commitFailed).
+   */
+  unwritten: Message | undefined = undefined;
   constructor(
     readonly offset: number,
     readonly size: number,
