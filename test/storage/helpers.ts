@@ -1,6 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import type { AppendRecord, LogStore, StoreOptions } from '../../storage/types';
+import { SqliteLogStore, type SqliteStoreOptions } from '../../storage/sqlite-store';
+import type { AppendRecord, LogHandle, LogStore, StoreOptions } from '../../storage/types';
+import { rec, tempDir } from './log-store-suite';
 
 /** Small segments so that sealing, retention and reclamation happen with little data. */
 export function sqliteOptions(dataDir: string, overrides: Partial<StoreOptions> = {}): StoreOptions {
@@ -45,4 +47,55 @@ export function expectPatternedLog(store: LogStore, name: string, count: number,
   const got = store.log(name).read(0, count + 1, 1 << 30);
   expect(got.length).toBe(count);
   got.forEach((r, i) => expect(r.value.equals(Buffer.alloc(bytes, i % 251))).toBe(true));
+}
+
+/** A fresh data directory per test, and the SQLite stores a test opens on it, closed after the test. */
+export interface SqliteStoreFixture {
+  /** This test's data directory. */
+  readonly dir: string;
+  /** Opens a store on `dir` with sqliteOptions and `overrides`. */
+  open(overrides?: Partial<SqliteStoreOptions>): Promise<SqliteLogStore>;
+}
+
+/** Registers the beforeEach/afterEach of a SqliteStoreFixture (call inside describe). */
+export function useSqliteStores(): SqliteStoreFixture {
+  let dir = '';
+  const stores: SqliteLogStore[] = [];
+  beforeEach(() => {
+    dir = tempDir();
+  });
+  afterEach(async () => {
+    jest.useRealTimers();
+    for (const s of stores.splice(0)) await s.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+  return {
+    get dir() {
+      return dir;
+    },
+    async open(overrides = {}) {
+      const s = new SqliteLogStore({ ...sqliteOptions(dir), ...overrides });
+      stores.push(s);
+      await s.open();
+      return s;
+    },
+  };
+}
+
+/** Offsets and values (as text) of what the log holds from `from`. */
+export function logValues(log: LogHandle, from = 0): Array<[number, string]> {
+  return log.read(from, 1000, 1 << 20).map((r) => [r.offset, r.value.toString()]);
+}
+
+/**
+ * Makes each named log look like one whose reader settles records before they are written (a seed record appended
+ * and withdrawn), so that its later appends are held (storage/held-commits.ts); waits for the store to settle.
+ */
+export async function readerKeepsUp(store: LogStore, ...names: string[]): Promise<void> {
+  for (const name of names) {
+    const log = store.log(name);
+    const { baseOffset } = log.append([rec('seed')]);
+    log.withdraw?.(baseOffset);
+  }
+  await store.flush();
 }

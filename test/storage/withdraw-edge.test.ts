@@ -4,37 +4,17 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { SqliteLogStore, type SqliteStoreOptions } from '../../storage/sqlite-store';
+import type { SqliteLogStore, SqliteStoreOptions } from '../../storage/sqlite-store';
 import type { SqliteLog } from '../../storage/sqlite-log';
 import type { LogHandle } from '../../storage/types';
-import { sqliteOptions } from './helpers';
-import { rec, tempDir } from './log-store-suite';
+import { logValues as values, readerKeepsUp, useSqliteStores } from './helpers';
+import { rec } from './log-store-suite';
 import { makeQueue, msg } from '../core/queue/helpers';
 import { MemoryMetaStore } from '../../storage/memory-meta-store';
 
-function values(log: LogHandle, from = 0): Array<[number, string]> {
-  return log.read(from, 1000, 1 << 20).map((r) => [r.offset, r.value.toString()]);
-}
-
 describe('withdraw: edge cases', () => {
-  let dir: string;
-  const stores: SqliteLogStore[] = [];
-
-  async function openStore(overrides: Partial<SqliteStoreOptions> = {}): Promise<SqliteLogStore> {
-    const s = new SqliteLogStore({ ...sqliteOptions(dir), ...overrides });
-    stores.push(s);
-    await s.open();
-    return s;
-  }
-
-  beforeEach(() => {
-    dir = tempDir();
-  });
-  afterEach(async () => {
-    jest.useRealTimers();
-    for (const s of stores.splice(0)) await s.close();
-    fs.rmSync(dir, { recursive: true, force: true });
-  });
+  const fx = useSqliteStores();
+  const openStore = (overrides: Partial<SqliteStoreOptions> = {}): Promise<SqliteLogStore> => fx.open(overrides);
 
   test.each(['worker', 'main'] as const)(
     'writer %s: a group commit whose records were all withdrawn still moves the committed offset to the end',
@@ -64,9 +44,7 @@ describe('withdraw: edge cases', () => {
     const held = store.log('held');
     const busy = store.log('busy');
     const other = store.log('other');
-    held.append([rec('seed')]);
-    held.withdraw?.(0); // its reader keeps up: later appends are held
-    await store.flush();
+    await readerKeepsUp(store, held.name); // its reader keeps up: later appends are held
     // The held-commit wait runs on setTimeout and performance.now; event-loop turns (setImmediate) stay real.
     jest.useFakeTimers({ doNotFake: ['setImmediate', 'clearImmediate', 'nextTick', 'queueMicrotask', 'setInterval', 'clearInterval', 'Date', 'hrtime'] });
     const h1 = held.append([rec('h1')]); // oldest held append
@@ -139,7 +117,7 @@ describe('withdraw: edge cases', () => {
       fast.truncateBefore(200);
       const kept = live.filter((_, i) => i % 50 === 0);
       log.markDeleted(live.filter((_, i) => i % 50 !== 0));
-      const first = path.join(dir, fs.readdirSync(dir).filter((f) => /^seg-\d{8}\.sqlite$/.test(f)).sort()[0]);
+      const first = path.join(fx.dir, fs.readdirSync(fx.dir).filter((f) => /^seg-\d{8}\.sqlite$/.test(f)).sort()[0]);
       const sizeBefore = fs.statSync(first).size;
       for (let i = 0; i < 3; i++) store.runMaintenance();
       expect(fs.statSync(first).size).toBeLessThan(sizeBefore); // compacted
@@ -158,9 +136,7 @@ describe('withdraw: edge cases', () => {
   test('a held commit that fails on a full disk rejects its appends; offsets roll back to what is written', async () => {
     const store = await openStore({ segmentSizeMaxBytes: 64 * 1024 * 1024 });
     const log = store.log('q');
-    log.append([rec('seed')]);
-    log.withdraw?.(0);
-    await store.flush();
+    await readerKeepsUp(store, log.name);
     store.limitActiveSegmentPages(1);
     const a = log.append([{ key: null, headers: null, value: Buffer.alloc(500_000, 7) }]);
     const b = log.append([rec('b')]);
@@ -182,9 +158,7 @@ describe('withdraw: edge cases', () => {
     const store = await openStore();
     const log = store.log('q');
     const other = store.log('other');
-    log.append([rec('seed')]);
-    log.withdraw?.(0);
-    await store.flush();
+    await readerKeepsUp(store, log.name);
     const held = log.append([rec('a'), rec('b')]);
     log.withdraw?.(held.baseOffset);
     const inFlight = other.append([rec('o')]);
@@ -255,11 +229,7 @@ describe('withdraw: edge cases', () => {
     const store = await openStore();
     const slow = store.log('slow');
     const fast = store.log('fast');
-    for (const log of [slow, fast]) {
-      log.append([rec('seed')]);
-      log.withdraw?.(0);
-    }
-    await store.flush();
+    await readerKeepsUp(store, 'slow', 'fast');
     jest.useFakeTimers({ doNotFake: ['setImmediate', 'clearImmediate', 'nextTick', 'queueMicrotask', 'setInterval', 'clearInterval', 'Date', 'hrtime'] });
     const s1 = slow.append([rec('s1')]);
     jest.advanceTimersByTime(1);

@@ -3,40 +3,20 @@
  * written is never written, its offset stays a gap, and an append whose records were all withdrawn resolves
  * without a write. Real SQLite files; what reaches the disk is checked by reopening the store.
  */
-import fs from 'node:fs';
-import { SqliteLogStore, type SqliteStoreOptions } from '../../storage/sqlite-store';
+import type { SqliteLogStore, SqliteStoreOptions } from '../../storage/sqlite-store';
 import type { SqliteLog } from '../../storage/sqlite-log';
 import type { LogHandle } from '../../storage/types';
-import { sqliteOptions } from './helpers';
-import { rec, tempDir } from './log-store-suite';
-
-function values(log: LogHandle, from = 0): Array<[number, string]> {
-  return log.read(from, 1000, 1 << 20).map((r) => [r.offset, r.value.toString()]);
-}
+import { logValues as values, readerKeepsUp, useSqliteStores } from './helpers';
+import { rec } from './log-store-suite';
 
 describe('withdrawing records before they are written', () => {
-  let dir: string;
-  const stores: SqliteLogStore[] = [];
-
-  async function openStore(overrides: Partial<SqliteStoreOptions> = {}): Promise<SqliteLogStore> {
-    const s = new SqliteLogStore({ ...sqliteOptions(dir), ...overrides });
-    stores.push(s);
-    await s.open();
-    return s;
-  }
+  const fx = useSqliteStores();
+  const openStore = (overrides: Partial<SqliteStoreOptions> = {}): Promise<SqliteLogStore> => fx.open(overrides);
 
   async function reopen(store: SqliteLogStore): Promise<SqliteLogStore> {
     await store.close();
     return openStore();
   }
-
-  beforeEach(() => {
-    dir = tempDir();
-  });
-  afterEach(async () => {
-    for (const s of stores.splice(0)) await s.close();
-    fs.rmSync(dir, { recursive: true, force: true });
-  });
 
   test.each(['worker', 'main'] as const)('writer %s: a record withdrawn in the turn it was appended is never written; the rest are', async (writer) => {
     let store = await openStore({ writer });
@@ -86,9 +66,7 @@ describe('withdrawing records before they are written', () => {
   test('held records nobody withdraws are written after a short wait, in offset order with the withdrawn ones as gaps', async () => {
     let store = await openStore();
     const log = store.log('q');
-    log.append([rec('seed')]);
-    log.withdraw?.(0);
-    await store.flush();
+    await readerKeepsUp(store, log.name);
     const a = log.append([rec('a1'), rec('a2'), rec('a3')]);
     log.withdraw?.(2);
     await a.durable; // nobody takes a1 and a3: the held wait ends and they are written
@@ -103,11 +81,7 @@ describe('withdrawing records before they are written', () => {
     const store = await openStore();
     const fast = store.log('fast');
     const slow = store.log('slow');
-    for (const log of [fast, slow]) {
-      log.append([rec('seed')]);
-      log.withdraw?.(0);
-    }
-    await store.flush();
+    await readerKeepsUp(store, 'fast', 'slow');
     const f = fast.append([rec('f')]);
     const s = slow.append([rec('s')]);
     let slowDone = false;
@@ -123,9 +97,7 @@ describe('withdrawing records before they are written', () => {
   test('a log that is read but never settled before commit is not held', async () => {
     const store = await openStore();
     const log = store.log('q');
-    log.append([rec('seed')]);
-    log.withdraw?.(0);
-    await store.flush();
+    await readerKeepsUp(store, log.name);
     const held = log.append([rec('h')]);
     expect((log as SqliteLog).held).toBe(true);
     await held.durable; // released after the wait, nothing withdrawn: holding this log stops
@@ -146,11 +118,7 @@ describe('withdrawing records before they are written', () => {
     let store = await openStore();
     const kept = store.log('kept');
     const gone = store.log('gone');
-    for (const log of [kept, gone]) {
-      log.append([rec('seed')]);
-      log.withdraw?.(0);
-    }
-    await store.flush();
+    await readerKeepsUp(store, 'kept', 'gone');
     const k = kept.append([rec('k')]);
     const g = gone.append([rec('g')]);
     store.deleteLog('gone');
@@ -167,9 +135,7 @@ describe('withdrawing records before they are written', () => {
   test('many turns of held appends, each half withdrawn: the survivors are exactly the ones not withdrawn', async () => {
     let store = await openStore();
     const log = store.log('q');
-    log.append([rec('seed')]);
-    log.withdraw?.(0);
-    await store.flush();
+    await readerKeepsUp(store, log.name);
     const expected: Array<[number, string]> = [];
     const waits: Promise<void>[] = [];
     for (let turn = 0; turn < 50; turn++) {
